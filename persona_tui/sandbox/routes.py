@@ -1,0 +1,10 @@
+"""Imports every sandbox route module so their `@route` handlers are registered."""
+
+import importlib
+
+# Each module registers its handlers when imported.
+ROUTE_MODULES: list[str] = [
+]
+
+for _name in ROUTE_MODULES:
+    importlib.import_module(f"persona_tui.sandbox.{_name}")

@@ -1,0 +1,49 @@
+"""The help screen: every key of the current tab, the focused pane and the app."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+from rich.table import Table
+
+
+def collect_bindings(app: App) -> list[tuple[str, str, str]]:
+    """Return (key, description, pane) for every binding active on the current screen,
+    hidden ones included, because the footer has no room for them all."""
+    rows = []
+    for key, active in app.screen.active_bindings.items():
+        if not active.binding.description:
+            continue
+        display = app.get_key_display(active.binding)
+        rows.append((display, active.binding.description, type(active.node).__name__))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close-help")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, source_app: App) -> None:
+        super().__init__()
+        # Collected now, while the tab's widget still has focus.
+        self.rows = collect_bindings(source_app)
+
+    def compose(self) -> ComposeResult:
+        table = Table(title="Keys (Esc closes)", expand=True, box=None)
+        table.add_column("key", style="bold")
+        table.add_column("action")
+        table.add_column("pane", style="dim")
+        for key, description, where in self.rows:
+            table.add_row(key, description, where)
+        with VerticalScroll():
+            yield Static(table, id="help-table")

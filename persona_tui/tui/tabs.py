@@ -1,0 +1,19 @@
+"""The tabs of the app, in order. Each is a widget class in its own module under screens/,
+imported when the app starts so a missing tab is an import error, not a blank pane."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    id: str          # also the binding id suffix: 'show-tab-<id>'
+    title: str
+    key: str         # the key that switches to the tab
+    widget: str      # 'module:Class' of the tab's widget
+
+
+TABS: list[TabSpec] = [
+    # Each tab's own work adds its line here.
+]
