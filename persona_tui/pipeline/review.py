@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from persona_tui.pipeline.sample import PLACEHOLDERS, Redaction, Turn, turns_from_json
 from persona_tui.pipeline.sample_store import (
+    SampleRow,
     effective_turns,
     estimate_tokens,
     load_sample,
@@ -218,6 +219,18 @@ def decide(workspace: Workspace, key: str, status: str) -> str:
     return previous
 
 
+CLEAN_UNREVIEWED = (
+    "FROM samples s LEFT JOIN reviews r USING (key) "
+    "WHERE coalesce(r.status, 'unreviewed') = 'unreviewed' "
+    "AND r.edited_turns IS NULL AND s.redaction_count = 0"
+)
+
+
+def count_clean_unreviewed(workspace: Workspace) -> int:
+    """Return how many samples `bulk_accept_clean` would accept now."""
+    return workspace.db.execute(f"SELECT count(*) {CLEAN_UNREVIEWED}").fetchone()[0]
+
+
 def bulk_accept_clean(workspace: Workspace) -> int:
     """Accept every unreviewed, unedited sample without redactions and return how many.
 
@@ -227,10 +240,7 @@ def bulk_accept_clean(workspace: Workspace) -> int:
     with workspace.transaction() as db:
         cursor = db.execute(
             "INSERT INTO reviews(key, status, updated_at) "
-            "SELECT s.key, 'accepted', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') "
-            "FROM samples s LEFT JOIN reviews r USING (key) "
-            "WHERE coalesce(r.status, 'unreviewed') = 'unreviewed' "
-            "AND r.edited_turns IS NULL AND s.redaction_count = 0 "
+            f"SELECT s.key, 'accepted', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') {CLEAN_UNREVIEWED} "
             "ON CONFLICT(key) DO UPDATE SET status = 'accepted', updated_at = excluded.updated_at"
         )
         accepted = cursor.rowcount
@@ -252,6 +262,27 @@ def filtered_positions(workspace: Workspace, name: str = "all") -> list[int]:
         "ORDER BY s.position"
     )
     return [row[0] for row in cursor]
+
+
+def position_of(workspace: Workspace, key: str) -> int | None:
+    """Return the list position of the sample `key`, or None when the build has no such key."""
+    row = workspace.db.execute("SELECT position FROM samples WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def rows_at_positions(workspace: Workspace, positions: list[int]) -> list[SampleRow]:
+    """Return the sample-list rows at `positions` (a page of a filtered list), in order."""
+    if not positions:
+        return []
+    placeholders = ",".join("?" * len(positions))
+    cursor = workspace.db.execute(
+        "SELECT s.position, s.key, s.started_ms, s.turn_count, s.redaction_count, s.preview, "
+        "coalesce(r.status, 'unreviewed'), r.edited_turns IS NOT NULL, s.split "
+        f"FROM samples s LEFT JOIN reviews r USING (key) WHERE s.position IN ({placeholders}) "
+        "ORDER BY s.position",
+        positions,
+    )
+    return [SampleRow(*row) for row in cursor]
 
 
 def find_position(

@@ -5,14 +5,19 @@ from __future__ import annotations
 import importlib
 import logging
 
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from persona_tui.tui.commands import ActionsProvider
+from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.tabs import TABS, TabSpec
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+ACTIVE_TAB_SETTING = "tui_active_tab"
 
 
 def load_tab_class(spec: TabSpec) -> type:
@@ -25,47 +30,90 @@ class PersonaApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "persona-tui"
+    COMMANDS = App.COMMANDS | {ActionsProvider}
 
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        *(
+            Binding(spec.key, f"show_tab('{spec.id}')", f"Show the {spec.title} tab",
+                    id=f"show-tab-{spec.id}", show=False)
+            for spec in TABS
+        ),
     ]
 
-    def __init__(self, workspace: Workspace, *, import_paths: list[str] | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, *, import_paths: list[str] | None = None,
+        workspace_label: str | None = None,
+    ) -> None:
+        """`workspace_label` replaces the workspace path in the header (snapshots and
+        screenshots use it so a temporary path does not change the picture)."""
         super().__init__()
         self.workspace = workspace
         self.import_paths = import_paths or []
+        self.workspace_label = workspace_label
         self.sub_title = self.describe_workspace()
 
     def describe_workspace(self) -> str:
         persona = self.workspace.get_setting("persona_name")
         persona_text = f"persona: {persona}" if persona else "no persona chosen"
-        return f"{self.workspace.root} · {persona_text}"
+        return f"{self.workspace_label or self.workspace.root} · {persona_text}"
 
     def refresh_subtitle(self) -> None:
         self.sub_title = self.describe_workspace()
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with TabbedContent(id="tabs"):
+        initial = self.workspace.get_setting(ACTIVE_TAB_SETTING)
+        if initial not in {spec.id for spec in TABS}:
+            initial = TABS[0].id if TABS else None
+        with TabbedContent(id="tabs", initial=f"tab-{initial}" if initial else ""):
             for spec in TABS:
                 with TabPane(f"{spec.title} [{spec.key}]", id=f"tab-{spec.id}"):
                     yield load_tab_class(spec)(self.workspace, id=f"{spec.id}-tab")
         yield Footer()
 
     def on_mount(self) -> None:
-        for spec in TABS:
-            self.bind(spec.key, f"show_tab('{spec.id}')", description=spec.title, show=False)
+        log.info("app started on workspace %s", self.workspace.root)
+        active = self.query_one(TabbedContent).active
+        if active:
+            self.call_after_refresh(self.focus_tab, active.removeprefix("tab-"))
 
-    def action_show_tab(self, tab_id: str) -> None:
-        self.query_one(TabbedContent).active = f"tab-{tab_id}"
-        # Move focus into the tab so its keys work without a Tab press.
+    def focus_tab(self, tab_id: str) -> None:
+        """Move focus into the tab so its keys work without a Tab press."""
         pane = self.query_one(f"#tab-{tab_id}", TabPane)
         focusable = [widget for widget in pane.query("*") if widget.focusable]
         if focusable:
             focusable[0].focus()
 
+    def action_show_tab(self, tab_id: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{tab_id}"
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab_id = (event.pane.id or "").removeprefix("tab-")
+        self.workspace.set_setting(ACTIVE_TAB_SETTING, tab_id)
+        self.call_after_refresh(self.focus_tab, tab_id)
+
     def action_help(self) -> None:
         from persona_tui.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self))
+
+    # Messages between tabs ---------------------------------------------------------------
+
+    @on(SamplesRebuilt)
+    def forward_samples_rebuilt(self) -> None:
+        for spec in TABS:
+            self.query_one(f"#{spec.id}-tab").post_message(SamplesRebuilt())
+
+    @on(PersonaChanged)
+    def forward_persona_changed(self) -> None:
+        self.refresh_subtitle()
+        for spec in TABS:
+            self.query_one(f"#{spec.id}-tab").post_message(PersonaChanged())
+
+    def report_error(self, title: str, text: str) -> None:
+        """Show an error with the same text the CLI prints, and log it."""
+        log.error("%s: %s", title, text)
+        self.notify(text, title=title, severity="error", timeout=10)

@@ -16,4 +16,6 @@ class TabSpec:
 
 TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
+    TabSpec("export", "Export", "1", "persona_tui.tui.screens.export:ExportTab"),
+    TabSpec("inspect", "Inspect", "2", "persona_tui.tui.screens.inspect:InspectTab"),
 ]

@@ -159,7 +159,9 @@ def test_bulk_accept_only_clean_unreviewed(workspace, stored):
     review.edit_turn(workspace, stored[3], 1, "okay")
 
     # Only sample 1 is unreviewed, unedited and has no redactions.
+    assert review.count_clean_unreviewed(workspace) == 1
     assert review.bulk_accept_clean(workspace) == 1
+    assert review.count_clean_unreviewed(workspace) == 0
     assert review_counts(workspace) == {"unreviewed": 2, "accepted": 1, "rejected": 1}
     assert load_sample(workspace, stored[1])[1] == "accepted"
 
@@ -218,3 +220,21 @@ def test_sample_stats_counts_kinds():
     assert stats.characters == len(CONTENT) + len("sure thing")
     assert stats.token_estimate == (26 + 10 + 3) // 4
     assert stats.redactions_by_kind == {"phone": 1, "email": 1}
+
+
+def test_rows_at_positions_in_order(workspace, stored):
+    set_status(workspace, stored[1], "accepted")
+
+    rows = review.rows_at_positions(workspace, [3, 1])
+
+    assert [(row.position, row.key, row.status) for row in rows] == [
+        (1, stored[1], "accepted"),
+        (3, stored[3], "unreviewed"),
+    ]
+    assert rows[0].preview == "how was the Match"
+    assert (rows[0].turn_count, rows[0].redaction_count) == (2, 0)
+
+
+def test_position_of_known_and_unknown(workspace, stored):
+    assert review.position_of(workspace, stored[2]) == 2
+    assert review.position_of(workspace, "0" * 24) is None

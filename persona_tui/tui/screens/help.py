@@ -11,15 +11,20 @@ from rich.table import Table
 
 
 def collect_bindings(app: App) -> list[tuple[str, str, str]]:
-    """Return (key, description, pane) for every binding active on the current screen,
-    hidden ones included, because the footer has no room for them all."""
-    rows = []
-    for key, active in app.screen.active_bindings.items():
+    """Return (keys, description, pane) for every binding active on the current screen,
+    hidden ones included, because the footer has no room for them all. Keys bound to the
+    same action of the same pane share one row."""
+    rows: dict[tuple[str, int], list] = {}
+    for active in app.screen.active_bindings.values():
         if not active.binding.description:
             continue
         display = app.get_key_display(active.binding)
-        rows.append((display, active.binding.description, type(active.node).__name__))
-    return rows
+        row_id = (active.binding.action, id(active.node))
+        if row_id in rows:
+            rows[row_id][0].append(display)
+        else:
+            rows[row_id] = [[display], active.binding.description, type(active.node).__name__]
+    return [(" ".join(keys), description, pane) for keys, description, pane in rows.values()]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,0 +1,1 @@
+"""Modal dialogs the tabs push: confirmation, text prompt, choice, turn editor, redaction."""
