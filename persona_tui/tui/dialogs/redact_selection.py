@@ -1,8 +1,8 @@
 """Select a piece of a turn with the keyboard and choose the kind of redaction for it.
 
-The turn is shown read-only; shift+arrows (or shift+home/end) select the text, Tab moves
-to the list of kinds, and Enter on a kind returns (start, end, kind) in code points of the
-turn's content.
+The turn is shown read-only, and shift+arrows (or shift+home/end) select the text. Tab
+moves to the list of kinds. Enter on a kind returns (start, end, kind) in code points of
+the turn's content.
 """
 
 from __future__ import annotations

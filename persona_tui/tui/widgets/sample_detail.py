@@ -20,7 +20,7 @@ from persona_tui.tui.widgets.turn_view import TurnStyles, TurnView, render_turn
 
 @dataclass(slots=True)
 class DetailState:
-    """What the detail pane shows: a sample, its review state and the reviewer's cursor."""
+    """The detail pane's content: a sample, its review state and the reviewer's cursor."""
 
     sample: Sample
     status: str

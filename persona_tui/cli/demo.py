@@ -1,0 +1,77 @@
+"""`persona-tui demo`: the app on a fresh temporary workspace with the bundled demo export
+imported, the demo persona chosen and the samples built."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from persona_tui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="open the app on a fresh temporary workspace loaded with the bundled demo export",
+    )
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary workspace when the app closes (its path is printed)")
+    parser.set_defaults(handler=run_demo)
+
+
+def prepare_demo_workspace(root: Path) -> Workspace:
+    """Open a workspace at `root`, import the demo export, choose the demo persona and
+    build the samples. Returns the open workspace."""
+    from persona_tui.demo import DEMO_PERSONA_ID, demo_export
+    from persona_tui.pipeline.build import build_samples
+    from persona_tui.pipeline.settings import load_settings, save_settings
+    from persona_tui.sources.importer import import_paths
+
+    workspace = Workspace.open(root)
+    export = demo_export(root / "demo-export")
+    import_paths(workspace, [export])
+
+    row = workspace.db.execute(
+        "SELECT coalesce(display_name, name) FROM authors WHERE id = ?", (DEMO_PERSONA_ID,)
+    ).fetchone()
+    if row is None:
+        raise RuntimeError(f"The demo export {export} has no author {DEMO_PERSONA_ID}; the bundled demo is broken.")
+    with workspace.transaction():
+        workspace.set_setting("persona_author_id", DEMO_PERSONA_ID)
+        workspace.set_setting("persona_name", row[0])
+    settings = load_settings(workspace)
+    settings.persona_author_id = DEMO_PERSONA_ID
+    save_settings(workspace, settings)
+
+    build_samples(workspace, settings)
+    # The Together sandbox for the demo's Train and Chat tabs starts here, once the
+    # training work provides it.
+    log.info("demo workspace ready at %s", root)
+    return workspace
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from persona_tui.cli import CommandError
+    from persona_tui.logs import configure_logging
+    from persona_tui.tui.app import PersonaApp
+
+    root = Path(tempfile.mkdtemp(prefix="persona-tui-demo-"))
+    configure_logging(root / "logs")
+    try:
+        workspace = prepare_demo_workspace(root)
+    except ImportError as error:
+        raise CommandError(f"The demo needs the importer and the sample build, which this install lacks ({error}).") from error
+
+    try:
+        PersonaApp(workspace).run()
+    finally:
+        workspace.close()
+        if args.keep:
+            print(f"persona-tui: the demo workspace is kept at {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
