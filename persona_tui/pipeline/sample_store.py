@@ -16,7 +16,7 @@ REVIEW_STATES = ("unreviewed", "accepted", "rejected")
 
 @dataclass(slots=True)
 class ReplaceResult:
-    """What a rebuild did to the review decisions."""
+    """Counts of the review decisions a rebuild kept and lost."""
 
     kept_decisions: int      # decided samples whose key is in the new build
     lost_decisions: int      # decided samples whose key no longer exists
