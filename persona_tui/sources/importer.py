@@ -120,7 +120,7 @@ def import_paths(
         try:
             planned.extend(detect_paths(path))
         except SourceError as error:
-            log.warning("cannot import %s: %s", path, error)
+            log.warning("%s", error)
             report.sources.append(record_failure(workspace, path, "unknown", None, None, str(error)))
 
     sizes = [planned_size(source) for source in planned]
