@@ -72,10 +72,15 @@ def decode_header(path: Path, data: bytes) -> DceHeader:
 # Indented layout ------------------------------------------------------------------------
 
 
-def read_indented(path: Path, chunk_bytes: int = CHUNK_BYTES) -> DceExport:
-    """Open an indented DCE export; raise LayoutMismatch when the file is laid out otherwise."""
+def read_indented(path: Path, chunk_bytes: int | None = None) -> DceExport:
+    """Open an indented DCE export; raise LayoutMismatch when the file is laid out otherwise.
+
+    `chunk_bytes` (default CHUNK_BYTES) is how much is read at a time, so a batch holds the
+    messages that end within one chunk.
+    """
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     with path.open("rb") as file:
-        head = file.read(min(chunk_bytes, HEADER_LIMIT_BYTES))
+        head = file.read(HEADER_LIMIT_BYTES)
     match = MESSAGES_KEY.search(head)
     if match is None:
         raise LayoutMismatch(f"no indented messages key in the first {len(head)} bytes")

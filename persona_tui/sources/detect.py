@@ -20,6 +20,9 @@ SNIFF_BYTES = 64 * 1024
 # `<anything>/<messages root>/c<digits>/channel.json`, with or without the `c`.
 PACKAGE_CHANNEL_FILE = re.compile(r"^(?:(?P<root>.*)/)?c?(?P<channel>\d+)/channel\.json$")
 
+# DCE names the parts of a partitioned export `<name>.json`, `<name> [part 2].json`, ...
+PARTITION_NAME = re.compile(r"^(?P<base>.*) \[part (?P<part>\d+)\](?P<suffix>\.json)$", re.IGNORECASE)
+
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 
@@ -95,6 +98,14 @@ def find_package_channel_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def partition_order(path: Path) -> tuple[Path, str, int]:
+    """Sort key that puts the parts of a partitioned export in order, base file first."""
+    match = PARTITION_NAME.match(path.name)
+    if match is None:
+        return path.parent, path.name, 1
+    return path.parent, match.group("base") + match.group("suffix"), int(match.group("part"))
+
+
 def detect_paths(path: Path) -> list[DetectedSource]:
     """Expand one import path into sources: a package folder is one source, any other
     folder is every .json file under it (each checked when it is imported), a file is itself.
@@ -108,7 +119,7 @@ def detect_paths(path: Path) -> list[DetectedSource]:
 
     if find_package_channel_files(path):
         return [DetectedSource(path, "package")]
-    files = sorted(child for child in path.rglob("*.json") if child.is_file())
+    files = sorted((child for child in path.rglob("*.json") if child.is_file()), key=partition_order)
     if not files:
         raise SourceError(
             f"{path}: the folder holds no .json export and no data package messages folder. "
