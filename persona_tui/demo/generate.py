@@ -1,11 +1,12 @@
 """Generate the demo export: a synthetic two-person DM in DiscordChatExporter JSON.
 
 The conversation is invented, so `persona-tui` can be tried and tested without anyone's
-real messages. It has what real DMs have and what the pipeline must handle: bursts of
-short messages, silences of minutes to days, replies, Unicode and rendered custom emoji
-(`:name:`), links, URL-only, embed-only, sticker-only and attachment-only messages,
-system messages, a bot, personal data typed the way people type it in chat, and
-look-alikes (times, prices, versions, scores) that redaction must leave alone.
+real messages. It has what real DMs have and what the pipeline must handle. There are
+bursts of short messages, silences of minutes to days, replies, Unicode and rendered
+custom emoji (`:name:`) and links. There are URL-only, embed-only, sticker-only and
+attachment-only messages, system messages and a bot. Personal data is typed the way
+people type it in chat, next to look-alikes (times, prices, versions, scores) that
+redaction must leave alone.
 
 Run `python -m persona_tui.demo.generate` to rewrite persona_tui/demo/demo_dm.json.gz.
 """

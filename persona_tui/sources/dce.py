@@ -75,8 +75,8 @@ def decode_header(path: Path, data: bytes) -> DceHeader:
 def read_indented(path: Path, chunk_bytes: int | None = None) -> DceExport:
     """Open an indented DCE export; raise LayoutMismatch when the file is laid out otherwise.
 
-    `chunk_bytes` (default CHUNK_BYTES) is how much is read at a time, so a batch holds the
-    messages that end within one chunk.
+    `chunk_bytes` (default CHUNK_BYTES) is how much is read at a time, so a batch contains
+    the messages that end within one chunk.
     """
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     with path.open("rb") as file:
@@ -264,6 +264,6 @@ def invalid_json_error(path: Path, error: Exception, bytes_read: int | None) -> 
     reason = str(error).splitlines()[0]
     log.info("invalid JSON in %s %s: %s", path, where, reason)
     return SourceError(
-        f"{path}: invalid JSON {where} ({reason}). The file is damaged or was edited; "
-        "export the channel again with DiscordChatExporter."
+        f"{path}: invalid JSON {where} ({reason}). The file is damaged or was edited. "
+        "Export the channel again with DiscordChatExporter."
     )

@@ -4,7 +4,7 @@ The structs declare only the fields the importer stores: msgspec skips every oth
 without building objects for it, which is most of the decoding speed. Fields that older
 exports lack (stickers before DCE 2.33, interaction before 2.38, reference when a message
 is not a reply) have defaults. `type` is the MessageKind name, or the number as a string
-for kinds DCE has no name for; numbers are accepted too, in case a tool rewrote the file.
+for kinds DCE has no name for. Bare numbers are accepted too, in case a tool rewrote the file.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def message_rows(
         author_id = int(author.id)
         authors[author_id] = author
 
-        # A reply is any message with a reference, whatever its type says: DCE exports
+        # A reply is any message with a reference, whatever its type: DCE exports
         # from 2023 mark replies 'Default'. A forward references a message without
         # answering it, so it is not a reply.
         reference = message.reference

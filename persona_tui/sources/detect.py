@@ -2,7 +2,7 @@
 
 A DCE export is a JSON object with `guild`, `channel` and `messages`. A data package is a
 folder or .zip with `<messages folder>/c<channel id>/channel.json` (or, before late 2021,
-`<messages folder>/<channel id>/channel.json`); the top folders' names changed case and
+`<messages folder>/<channel id>/channel.json`). The top folders' names changed case and
 were translated over the years, so only the structure is checked.
 """
 
@@ -47,7 +47,7 @@ def detect_file(path: Path) -> DetectedSource:
         if zip_has_package(path):
             return DetectedSource(path, "package")
         raise SourceError(
-            f"{path}: the zip holds no Discord data package messages (no "
+            f"{path}: the zip contains no Discord data package messages (no "
             "<messages folder>/c<channel id>/channel.json inside). Check that it is the "
             "package Discord e-mailed (the 'Request all of my Data' zip) and that it is complete."
         )
@@ -122,7 +122,7 @@ def detect_paths(path: Path) -> list[DetectedSource]:
     files = sorted((child for child in path.rglob("*.json") if child.is_file()), key=partition_order)
     if not files:
         raise SourceError(
-            f"{path}: the folder holds no .json export and no data package messages folder. "
+            f"{path}: no .json export and no data package messages folder found in the folder. "
             "Import DiscordChatExporter .json files or the data package folder or .zip."
         )
     return [DetectedSource(child, "file") for child in files]

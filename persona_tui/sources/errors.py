@@ -5,4 +5,4 @@ from __future__ import annotations
 
 class SourceError(Exception):
     """An export that cannot be imported. The message names the file (and the line or byte
-    where known), says what is wrong and what to do next; the import report shows it as is."""
+    where known), what is wrong and what to do next. The import report shows it unchanged."""

@@ -2,7 +2,7 @@
 
 Each file (or data package) is one source and one transaction. A file that fails writes
 nothing but its `sources` row with status 'failed', so a bad file never half-imports and
-never touches what earlier imports stored; the other files of the run still import. A
+never touches what earlier imports stored. The other files of the run still import. A
 file whose sha256 matches a source already imported is skipped.
 """
 
@@ -49,7 +49,7 @@ class ImportCancelled(Exception):
 
 @dataclass
 class SourceResult:
-    """How one file or package of a run went."""
+    """The outcome of importing one file or package."""
 
     path: str
     kind: str                   # 'dce', 'package', or 'unknown' when detection failed

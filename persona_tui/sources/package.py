@@ -7,7 +7,7 @@ next to the messages root. Top folder names changed case (`messages/` to `Messag
 2025) and are translated into the client's language since mid-2025 (`Nachrichten/`,
 `Compte/`), so folders are found by structure: the grandparent of any
 `c<digits>/channel.json` is the messages root, and the account folder is whichever
-sibling folder holds `user.json`. Before late 2021 the channel folders had no `c`.
+sibling folder contains `user.json`. Before late 2021 the channel folders had no `c`.
 """
 
 from __future__ import annotations

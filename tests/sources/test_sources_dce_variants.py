@@ -224,7 +224,7 @@ def test_empty_channel(workspace, tmp_path):
 
 
 def test_batches_cut_at_message_ends(tmp_path):
-    # A chunk of 300 bytes holds less than one message, so every cut crosses chunks.
+    # A chunk of 300 bytes is shorter than one message, so every cut crosses chunks.
     messages = [message(i, "x" * (i % 7) + " }\n ],", user=author(str(2000 + i))) for i in range(1, 30)]
     path = write(tmp_path / "small-chunks.json", export(messages))
 

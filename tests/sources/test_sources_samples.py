@@ -20,7 +20,7 @@ def epoch_ms(*parts: int) -> int:
 SAMPLES = [
     # Two messages and a Call, by author 111111111111111111 and a bot 444444444444444444.
     ("dce-chat-analytics/DM_2A_2M.json", 3, 3, 2, 530805775262679064, "dm"),
-    # Six messages (messageCount says 5) by authors 222..., 333... and 111....
+    # Six messages (messageCount is 5) by authors 222..., 333... and 111....
     ("dce-chat-analytics/GC_3A_5M.json", 6, 6, 3, 1064990764406419508, "group"),
     # Five objects, but 459136077417021488 appears twice; a Deleted User and mlomb.
     ("dce-chat-analytics/SV_5A_5M.json", 5, 4, 2, 253601524398293010, "guild"),
