@@ -8,8 +8,8 @@ import threading
 class CancelFlag(threading.Event):
     """An Event that can also be called: `flag()` is `flag.is_set()`.
 
-    NOTE: the importer and the build take `cancel=` without a fixed type yet; this flag
-    works whether they call it or check `is_set()`.
+    The importer checks `is_set()`. NOTE: the sample build's `cancel=` type is not fixed
+    yet, so this flag works whether it calls the flag or checks `is_set()`.
     """
 
     def __call__(self) -> bool:

@@ -22,13 +22,8 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 from persona_tui.tui.cancel_flag import CancelFlag
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.path_suggester import PathSuggester
-from persona_tui.tui.workspace_overview import (
-    author_lines,
-    build_statistics,
-    flatten_statistics,
-    latest_dataset,
-    source_lines,
-)
+from persona_tui.sources.catalog import list_authors, list_sources
+from persona_tui.tui.workspace_overview import build_statistics, flatten_statistics, latest_dataset
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -44,7 +39,7 @@ def format_date(milliseconds: int | None) -> str:
     return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
 
 
-class ExportTab(VerticalScroll):
+class ExportTab(VerticalScroll, can_focus=False):
     """Import, persona, settings, build and dataset, top to bottom."""
 
     DEFAULT_CSS = """
@@ -74,10 +69,11 @@ class ExportTab(VerticalScroll):
             self.total = total
 
     class WorkFinished(Message):
-        def __init__(self, kind: str, summary: str) -> None:
+        def __init__(self, kind: str, summary: str, errors: list[str] | None = None) -> None:
             super().__init__()
             self.kind = kind
             self.summary = summary
+            self.errors = errors or []
 
     class WorkFailed(Message):
         def __init__(self, kind: str, text: str) -> None:
@@ -146,19 +142,22 @@ class ExportTab(VerticalScroll):
     def refresh_tables(self) -> None:
         sources = self.query_one("#sources", DataTable)
         sources.clear()
-        for line in source_lines(self.workspace):
-            status = line.status if line.status == "ok" else f"{line.status}: {line.error}"
-            sources.add_row(Path(line.path).name, line.kind, f"{line.message_count:,}", f"{line.new_count:,}", status)
+        for source in list_sources(self.workspace):
+            status = source.status if source.status == "ok" else f"{source.status}: {source.error}"
+            if source.one_sided:
+                status += " (one-sided)"
+            sources.add_row(Path(source.path).name, source.kind, f"{source.message_count:,}",
+                            f"{source.new_count:,}", status)
 
         authors = self.query_one("#authors", DataTable)
         authors.clear()
         persona_id = self.workspace.get_setting("persona_author_id")
-        for line in author_lines(self.workspace):
-            name = line.display_name or line.name
-            marker = "★ " if line.author_id == persona_id else ""
-            bot = " (bot)" if line.is_bot else ""
-            authors.add_row(f"{marker}{name}{bot}", f"{line.message_count:,}", format_date(line.first_ms),
-                            format_date(line.last_ms), key=str(line.author_id))
+        for author in list_authors(self.workspace):
+            name = author.display_name or author.name
+            marker = "★ " if author.id == persona_id else ""
+            bot = " (bot)" if author.is_bot else ""
+            authors.add_row(f"{marker}{name}{bot}", f"{author.message_count:,}", format_date(author.first_ms),
+                            format_date(author.last_ms), key=str(author.id))
 
     def refresh_statistics(self) -> None:
         lines = []
@@ -221,6 +220,8 @@ class ExportTab(VerticalScroll):
         self.refresh_tables()
         self.refresh_statistics()
         self.app.notify(event.summary, title=event.kind.capitalize())
+        for error in event.errors:
+            self.app.report_error(f"{event.kind.capitalize()} failed", error)
         if event.kind == "build":
             self.app.post_message(SamplesRebuilt())
 
@@ -264,21 +265,25 @@ class ExportTab(VerticalScroll):
 
             report = import_paths(self.workspace, [Path(path) for path in paths],
                                   progress=self.progress_callback(), cancel=self.cancel_flag)
-        except ImportError as error:
-            self.post_message(self.WorkFailed("import", f"The importer is not part of this build yet ({error})."))
         except Exception as error:  # noqa: BLE001 - any failure is shown, not a crash
             log.exception("import of %s failed", paths)
             self.post_message(self.WorkFailed("import", str(error)))
         else:
-            self.post_message(self.WorkFinished("import", str(report)))
+            # The same summary and error lines `persona-tui import` prints.
+            summary = f"{report.new_messages:,} new messages from {report.messages_read:,} read."
+            cancelled = sum(result.status == "cancelled" for result in report.sources)
+            if cancelled:
+                summary += f" Cancelled: {cancelled} source(s) not imported."
+            errors = [result.error for result in report.sources if result.error]
+            self.post_message(self.WorkFinished("import", summary, errors))
 
     # Persona -----------------------------------------------------------------------------
 
     @on(DataTable.RowSelected, "#authors")
     def choose_persona(self, event: DataTable.RowSelected) -> None:
         author_id = int(event.row_key.value)
-        line = next(line for line in author_lines(self.workspace) if line.author_id == author_id)
-        name = line.display_name or line.name
+        author = next(author for author in list_authors(self.workspace) if author.id == author_id)
+        name = author.display_name or author.name
         with self.workspace.transaction():
             self.workspace.set_setting("persona_author_id", author_id)
             self.workspace.set_setting("persona_name", name)
