@@ -18,15 +18,12 @@ from textual.widgets import Static
 
 from persona_tui.pipeline import review
 from persona_tui.pipeline.sample_store import load_sample, review_counts, set_status
-from persona_tui.tui.dialogs.choice import ChoiceDialog
-from persona_tui.tui.dialogs.confirm import ConfirmDialog
-from persona_tui.tui.dialogs.redact_selection import RedactSelection
-from persona_tui.tui.dialogs.text_prompt import TextPrompt
-from persona_tui.tui.dialogs.turn_editor import TurnEditor
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.sample_detail import DetailState, SampleDetail
 from persona_tui.tui.widgets.sample_list import SampleList
 from persona_tui.workspace import Workspace
+
+# The dialogs are imported when first opened, which keeps them out of the app's startup.
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +244,8 @@ class InspectTab(Vertical):
             self.reload_samples()
             self.app.notify(f"Accepted {accepted:,} samples.")
 
+        from persona_tui.tui.dialogs.confirm import ConfirmDialog
+
         self.app.push_screen(
             ConfirmDialog(f"Accept all {count:,} unreviewed samples that have no redactions and no edits?"),
             accept,
@@ -323,6 +322,8 @@ class InspectTab(Vertical):
             self.redraw_detail()
             self.app.notify(f"Saved turn {index + 1}.")
 
+        from persona_tui.tui.dialogs.turn_editor import TurnEditor
+
         self.app.push_screen(TurnEditor(f"Turn {index + 1} of the sample", state.turns[index].content), save)
 
     def action_redact_selection(self) -> None:
@@ -346,6 +347,8 @@ class InspectTab(Vertical):
             self.redraw_detail()
             self.app.notify(f"Redacted {end - start} characters as {kind}.")
 
+        from persona_tui.tui.dialogs.redact_selection import RedactSelection
+
         self.app.push_screen(RedactSelection(state.turns[index].content), redact)
 
     # Search and filter -------------------------------------------------------------------
@@ -364,6 +367,8 @@ class InspectTab(Vertical):
                 self.redraw_detail()
             if self.search_matches:
                 self.action_next_match(1, include_current=True)
+
+        from persona_tui.tui.dialogs.text_prompt import TextPrompt
 
         self.app.push_screen(TextPrompt("Search the turns (Enter searches, Esc cancels)", self.search_text), search)
 
@@ -391,6 +396,8 @@ class InspectTab(Vertical):
             if self.search_text:
                 self.search_matches = review.search_positions(self.workspace, self.search_text, name)
             self.reload_samples()
+
+        from persona_tui.tui.dialogs.choice import ChoiceDialog
 
         choices = list(FILTER_LABELS.items())
         self.app.push_screen(ChoiceDialog("Show which samples?", choices, self.filter_name), apply)
