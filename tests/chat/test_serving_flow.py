@@ -85,12 +85,13 @@ def test_unknown_hardware_is_rejected(workspace, client, finished_job):
 
 
 def test_auto_stop_after_inactivity(workspace, client, sandbox, finished_job):
+    # 100 simulated seconds per real second: STARTED after 0.6 s, stopped 0.6 s later.
+    sandbox.state.speed = 100
     status, _ = serving.deploy_job(workspace, client, finished_job, hardware="1x_nvidia_l40s_48gb",
                                    inactive_timeout_minutes=1)
     serving.wait_until_ready(client, status.id, poll_seconds=0.01, timeout_seconds=5)
-    # At 1000 simulated seconds per real second, 60 idle seconds pass in 60 ms; poll until seen.
     states = []
-    for _ in range(200):
+    for _ in range(300):
         states.append(serving.get_endpoint(client, status.id).state)
         if states[-1] == "STOPPED":
             break
