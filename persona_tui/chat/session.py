@@ -129,6 +129,12 @@ def save_message(workspace: Workspace, chat_id: int, seq: int, pane: str, conten
         )
 
 
+def delete_replies(workspace: Workspace, chat_id: int, seq: int) -> None:
+    """Delete both replies of exchange `seq`, keeping the user's message (for regenerate)."""
+    with workspace.transaction() as db:
+        db.execute("DELETE FROM chat_messages WHERE chat_id = ? AND seq = ? AND pane != 'user'", (chat_id, seq))
+
+
 def clear_chat(workspace: Workspace, chat_id: int) -> int:
     """Delete every message of the conversation, keeping the conversation; return the count."""
     with workspace.transaction() as db:
