@@ -2,7 +2,7 @@
 
 Together targets go through the `together` SDK (imported lazily, because it takes about a
 second); OpenAI-compatible servers go through httpx with server-sent events. Every failure
-becomes a ChatModelError whose message tells the user what happened and what to do, so
+becomes a ChatModelError whose message states what happened and what to do, so
 the Chat tab, the CLI and the bot can show it as it is.
 """
 
@@ -233,7 +233,7 @@ async def complete_openai_async(target, messages, sampling, api_key, base_url) -
         return response.json()["choices"][0]["message"]["content"] or ""
     except (ValueError, KeyError, IndexError, TypeError) as error:
         raise ChatModelError(
-            f"{url} answered without choices[0].message.content; is it an OpenAI-compatible "
+            f"{url} returned no choices[0].message.content; is it an OpenAI-compatible "
             "chat completions server?", kind="bad_request",
         ) from error
 
@@ -315,8 +315,8 @@ def status_error(target: ModelTarget, status: int, detail: str, headers: Any) ->
     if "non-serverless" in detail:
         if target.kind == "together_endpoint":
             return ChatModelError(
-                f"The endpoint {target.model} is not running. Start it on the Serve screen or with "
-                "`persona-tui serve deploy`, wait until it shows STARTED, then send again.",
+                f"The endpoint {target.model} is not running. Start it with `persona-tui serve deploy`, "
+                "wait until it shows STARTED, then send again.",
                 kind="not_ready",
             )
         return ChatModelError(
@@ -327,13 +327,13 @@ def status_error(target: ModelTarget, status: int, detail: str, headers: Any) ->
         )
     if status == 503:
         return ChatModelError(
-            f"{where} says the model {target.model} is overloaded or not ready yet ({detail}); "
+            f"{where} reports the model {target.model} as overloaded or not ready yet ({detail}); "
             "wait a minute and send again.",
             kind="not_ready",
         )
     if status == 404:
         return ChatModelError(
-            f"{where} does not know the model {target.model} ({detail}). Check the target's model name.",
+            f"{where} has no model {target.model} ({detail}). Check the target's model name.",
             kind="not_found",
         )
     if status >= 500:
