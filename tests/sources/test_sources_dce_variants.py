@@ -203,6 +203,17 @@ def test_layouts_import_the_same(workspace, tmp_path, indent, newline):
     assert workspace.db.execute("SELECT count(*) FROM authors").fetchone()[0] == 3
 
 
+@pytest.mark.parametrize("indent", [2, None])
+def test_byte_order_mark(workspace, tmp_path, indent):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(export([message(1), message(2)]), indent=indent).encode())
+
+    report = import_paths(workspace, [path])
+
+    assert report.sources[0].status == "imported"
+    assert stored(workspace) == [1, 2]
+
+
 def test_compact_file_uses_streaming(workspace, tmp_path, caplog):
     messages = [
         message(1),
