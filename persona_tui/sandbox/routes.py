@@ -4,6 +4,10 @@ import importlib
 
 # Each module registers its handlers when imported.
 ROUTE_MODULES: list[str] = [
+    "files",
+    "models",
+    "fine_tunes",
+    "control",
 ]
 
 for _name in ROUTE_MODULES:
