@@ -50,7 +50,7 @@ def price_of(model: str, train_tokens: int, validation_tokens: int, n_epochs: in
     """
     rate = lora_price_per_million(model) or 0.0
     tokens = n_epochs * train_tokens + n_evals * validation_tokens
-    return round(tokens * rate / 1_000_000, 6)
+    return tokens * rate / 1_000_000
 
 
 @route("POST", r"/v1/fine-tunes/estimate-price")
@@ -168,7 +168,7 @@ def job_json(state: SandboxState, job: dict, *, full: bool = True) -> dict:
     if view.status == "error":
         price = 0.0
     else:
-        price = round(job["price"] * view.steps_completed / job["total_steps"], 6)
+        price = job["price"] * view.steps_completed / job["total_steps"]
     evals_done = [step for step in simulated_job.eval_steps(job["total_steps"], job["n_evals"]) if step <= view.steps_completed]
     # Together reports real seconds; the sandbox converts from simulated ones at its speed.
     seconds_remaining = view.seconds_remaining

@@ -92,7 +92,9 @@ def find_matching_job(client: Any, workspace: Workspace, intent: JobRow) -> Any 
 
 
 def job_detail(job: Any) -> dict:
-    return job.model_dump(mode="json", exclude_none=True) if hasattr(job, "model_dump") else dict(job)
+    detail = job.model_dump(mode="json", exclude_none=True, warnings=False)
+    detail.pop("events", None)
+    return detail
 
 
 def create_job(client: Any, workspace: Workspace, settings: TrainingSettings, train_file_id: str,
@@ -119,6 +121,12 @@ def create_job(client: Any, workspace: Workspace, settings: TrainingSettings, tr
 
         try:
             job = once.fine_tuning.create(**arguments)
+        except ValueError as error:
+            # The SDK checks the settings against the model's limits before sending.
+            reason = f"creating the job failed: the SDK rejected the settings: {error}"
+            log.error("create for intent %s failed: %s", intent.intent_key, reason)
+            job_store.mark_failed(workspace, intent.intent_key, reason)
+            raise LaunchError(f"Creating the job failed: {error} Change the setting and launch again.") from error
         except together.APIError as error:
             if not is_retryable(error) or attempt == CREATE_ATTEMPTS - 1:
                 reason = f"creating the job failed: {describe_error(error)}: {error_message(error)}"

@@ -107,12 +107,12 @@ class JobMonitor:
         events = self.client.fine_tuning.list_events(self.job_id).data
 
         status = job.status or "unknown"
-        detail = job.model_dump(mode="json", exclude_none=True)
+        detail = job.model_dump(mode="json", exclude_none=True, warnings=False)
         detail.pop("events", None)
         terminal = status in job_store.TERMINAL_STATUSES
         if terminal:
             checkpoints = self.client.fine_tuning.list_checkpoints(self.job_id).data
-            detail["checkpoints"] = [checkpoint.model_dump(mode="json", exclude_none=True) for checkpoint in checkpoints]
+            detail["checkpoints"] = [checkpoint.model_dump(mode="json", exclude_none=True, warnings=False) for checkpoint in checkpoints]
 
         output_name = detail.get("model_output_name") or detail.get("x_model_output_name")
         job_store.update_job(self.workspace, self.job_id, status, detail, output_name)
