@@ -58,7 +58,7 @@ def render_loss_plot(train: Sequence[tuple[int, float]], validation: Sequence[tu
     if not train and not validation:
         return [Text("no loss values yet; the curve appears when training starts", style=AXIS_STYLE)]
 
-    columns = max(4, width - LABEL_WIDTH - 1)
+    columns = max(2, width - LABEL_WIDTH - 1)
     rows = max(2, height)
     x_scale, y_scale = (2, 4) if braille else (1, 1)
     pixel_width, pixel_height = columns * x_scale, rows * y_scale
