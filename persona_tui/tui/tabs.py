@@ -16,4 +16,5 @@ class TabSpec:
 
 TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
+    TabSpec("train", "Train", "4", "persona_tui.tui.screens.train:TrainTab"),
 ]
