@@ -33,7 +33,7 @@ SECRETS_FILE_NAME = "secrets.cfg"
 
 
 class SecretStoreError(Exception):
-    """A secret that cannot be read, stored or deleted; the message says what to do next."""
+    """A secret that cannot be read, stored or deleted. The message names the next step."""
 
 
 def no_backend_message(name: str) -> str:

@@ -3,7 +3,7 @@
 `POST /sandbox/control` with any of these JSON keys:
 - `advance_seconds`: move the simulated clock forward;
 - `fail_next_job_at_step`: the next job created ends in `error` at that step;
-- `fail_after_create`: the next N create requests make the job but answer 502;
+- `fail_after_create`: the next N create requests make the job but return 502;
 - `invalid_next_file`: the next preprocessed file fails validation with this error.
 """
 

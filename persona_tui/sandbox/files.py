@@ -1,8 +1,8 @@
 """Sandbox routes for files: the SDK's three-step presigned upload, retrieve, list, delete.
 
-The upload is the one `together` 3.1.1 performs for files up to 5 GiB: `POST /v1/files`
-with text fields only answers 302 with `Location` and `X-Together-File-Id`; the SDK PUTs
-the bytes to that location (which must answer exactly 200) and then calls
+The upload is the one `together` 3.1.1 performs for files up to 5 GiB. `POST /v1/files`
+with text fields only returns 302 with `Location` and `X-Together-File-Id`. The SDK PUTs
+the bytes to that location (which must return exactly 200) and then calls
 `POST /v1/files/{id}/preprocess`. Validation runs the same conversational rules as
 `pipeline/together_format.py`, so a bad line really ends in INVALID_FORMAT.
 """
@@ -22,7 +22,7 @@ from persona_tui.sandbox.server import Request, Response, SandboxState, error_re
 
 log = logging.getLogger(__name__)
 
-# Retrieves that still answer a running status after preprocess, so clients must poll.
+# Retrieves that still return RUNNING after preprocess, so clients must poll.
 PROCESSING_POLLS = 1
 
 

@@ -2,10 +2,10 @@
 events, checkpoints and metrics, each in the JSON shape `together` 3.1.1 reads.
 
 Jobs advance on the sandbox's simulated clock (see simulated_job.py). Two faults are
-set through `fine_tunes_state` or the control route: the next job ends in `error` at a
-given step, and a create request that makes the job but answers 500, as a gateway
-failure after the backend accepted it would; a client that retries blindly then makes a
-second, billed job.
+set through `fine_tunes_state` or the control route. The next job ends in `error` at a
+given step. A create request makes the job but returns 502, as a gateway failure after
+the backend accepted it would, so a client that retries blindly makes a second, billed
+job.
 """
 
 from __future__ import annotations

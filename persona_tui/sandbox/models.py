@@ -1,5 +1,5 @@
 """Sandbox routes for the model catalogue: `GET /v1/models`, fine-tuning limits and the
-supported-model list that says which bases can be deployed on a dedicated endpoint.
+supported-model list of the bases that can be deployed on a dedicated endpoint.
 
 The models and limits are a small, fixed picture of Together's catalogue in 2026, from
 its supported-models documentation: context lengths, LoRA ranks and batch sizes. Prices

@@ -56,7 +56,7 @@ def early_stop(settings: dict, total_steps: int) -> EarlyStop | None:
     """Return where early stopping ends training, or None when it runs to the end.
 
     After `warmup_evals` evaluations, an evaluation that does not beat the best validation
-    loss by more than `min_delta` counts against the patience; `patience` such evaluations
+    loss by more than `min_delta` counts against the patience. `patience` such evaluations
     in a row stop training.
     """
     if not settings.get("early_stopping_enabled") or not settings.get("validation_file"):
@@ -83,7 +83,7 @@ def early_stop(settings: dict, total_steps: int) -> EarlyStop | None:
 
 @dataclass(slots=True)
 class JobView:
-    """What a job looks like at one simulated moment."""
+    """A job's status and progress at one simulated moment."""
 
     status: str
     steps_completed: int

@@ -4,7 +4,7 @@ Three sources are joined: Together's public model list (`GET /v1/models`, chat m
 with context length and serverless pricing), the fine-tuning limits of each model
 (`fine_tuning.model_limits`) and the supported-model list filtered to dedicated
 deployment. Serverless LoRA inference is discontinued, so a tuned model is usable only on
-a dedicated endpoint or as a downloaded adapter; a base without a dedicated deployment
+a dedicated endpoint or as a downloaded adapter. A base without a dedicated deployment
 profile (the `-Reference` bases, for instance) gives an adapter to download and nothing
 to chat with on Together.
 """

@@ -20,7 +20,7 @@ SANDBOX_API_KEY = "sandbox-not-a-secret"
 
 
 class MissingApiKeyError(Exception):
-    """No Together API key is configured; the message says how to set one."""
+    """No Together API key is configured. The message names the ways to set one."""
 
 
 def is_sandbox(workspace: Workspace) -> bool:

@@ -1,5 +1,5 @@
-"""What the monitor shows about a job, computed from the workspace alone: the curves,
-progress, ETA, price so far, events and the early-stopping hint."""
+"""The monitor's view of a job, computed from the workspace alone: the curves, progress,
+ETA, price so far, events and the early-stopping hint."""
 
 from __future__ import annotations
 

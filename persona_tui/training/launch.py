@@ -2,9 +2,9 @@
 
 Creating a job costs money, and the SDK re-sends a POST after a 5xx or a dropped
 connection without an idempotency key, which can start a second, billed job. So the
-jobs row is written with an intent key and status 'creating' before the request, the
-request is sent with SDK retries off, and before any retry the job list is checked for a
-job this intent already made; a match is adopted instead of creating another.
+jobs row is written with an intent key and status 'creating' before the request, and the
+request is sent with SDK retries off. Before any retry, the job list is checked for a job
+this intent already made, and a match is adopted instead of creating another.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ NoteCallback = Callable[[str], None]
 
 
 class LaunchError(Exception):
-    """The launch stopped; the message says why and what to do next."""
+    """The launch stopped. The message gives the reason and the next step."""
 
 
 class LaunchCancelled(Exception):
@@ -100,7 +100,8 @@ def job_detail(job: Any) -> dict:
 def create_job(client: Any, workspace: Workspace, settings: TrainingSettings, train_file_id: str,
                validation_file_id: str | None, *, retry_base_seconds: float = 1.0,
                on_note: NoteCallback | None = None) -> tuple[JobRow, bool]:
-    """Create the job at most once; return (its row, whether it was adopted from the list)."""
+    """Create the job, checking the job list before each retry so one launch makes at most one
+    job. Return (its row, whether it was adopted from the list)."""
     import together
 
     intent = job_store.record_intent(

@@ -3,8 +3,8 @@
 Metrics are fetched incrementally with `global_step_from` set to the last stored step
 (inclusive, because an eval row can arrive after the train row of the same step) and
 deduplicated on (step, kind) by the table's primary key. Rate limits, server errors and
-dropped connections do not stop the monitor: it backs off, says what happened, and
-resumes from what the workspace holds, also after the app restarts.
+dropped connections do not stop the monitor: it backs off, reports what happened, and
+resumes from what the workspace contains, also after the app restarts.
 """
 
 from __future__ import annotations

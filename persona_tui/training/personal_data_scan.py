@@ -1,7 +1,7 @@
 """A last scan for personal data in the exact bytes that are about to be uploaded.
 
 This is deliberately separate from the pipeline's redaction code: it has its own patterns,
-so a bug there is not repeated here, and it reads the dataset file itself, so it also sees
+so a bug there is not repeated here. It reads the dataset file itself, so it also finds
 anything a reviewer un-redacted or typed in by hand. What it finds is listed for the user
 to confirm before the upload; it redacts nothing itself.
 """

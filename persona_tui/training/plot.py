@@ -2,7 +2,7 @@
 
 The renderer returns lines of rich `Text`, so `persona-tui watch` prints them in a rich
 Live view and the Train tab shows them in a Static, with no Textual here. Braille
-characters give each cell a 2x4 grid of dots; terminals without braille get a plain
+characters give each cell a 2x4 grid of dots. Terminals without braille get a plain
 fallback with one character per cell ('.' raw, '*' smoothed, 'o' validation).
 """
 

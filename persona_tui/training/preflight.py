@@ -1,8 +1,8 @@
 """The check before any upload: format, leftover personal data, counts and price.
 
-Every line must pass Together's conversational rules (`format_errors`); the exact bytes
+Every line must pass Together's conversational rules (`format_errors`). The exact bytes
 to be uploaded are scanned for personal data by `personal_data_scan`, independently of
-the pipeline's redaction; samples and tokens are counted; and the price comes from
+the pipeline's redaction. Samples and tokens are counted, and the price comes from
 Together's estimate when the same files were uploaded and validated before.
 """
 

@@ -1,7 +1,7 @@
 """The price estimate of a fine-tuning job, from Together's `fine_tuning.estimate_price`.
 
 Together estimates only from uploaded files that passed its validation, so before the
-upload the estimate is unavailable and the reason says when it will be shown.
+upload the estimate is unavailable and the reason names when it will be shown.
 """
 
 from __future__ import annotations

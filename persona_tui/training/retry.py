@@ -1,4 +1,5 @@
-"""Which Together errors are worth retrying, how long to wait, and how to say what happened.
+"""Retry policy for Together requests: which errors to retry, how long to wait, and how to
+report what happened.
 
 Launch and the monitor build their clients with `max_retries=0` and retry here instead,
 so each retry is logged, shown to the user, and (for create) preceded by a job-list check.
@@ -36,7 +37,7 @@ def retry_delay(error: BaseException, attempt: int, base_seconds: float) -> floa
 
 
 def describe_error(error: BaseException) -> str:
-    """Return a one-line account of a failed request, in the words the user sees."""
+    """Return a one-line account of a failed request, in the words shown to the user."""
     import together
 
     if isinstance(error, together.RateLimitError):

@@ -262,7 +262,7 @@ class TrainTab(Vertical):
             self.run_launch(*checked)
 
     def ask(self, question: str) -> bool:
-        """Ask the user from a worker thread and wait for the answer."""
+        """Ask the user a yes/no question from a worker thread and block until they reply."""
         from persona_tui.tui.screens.confirm import ConfirmScreen
 
         answered = threading.Event()
