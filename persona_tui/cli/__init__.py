@@ -20,6 +20,11 @@ COMMAND_MODULES = [
     "persona_tui.cli.app",
     "persona_tui.cli.importing",
     "persona_tui.cli.authors",
+    "persona_tui.cli.chat",
+    "persona_tui.cli.targets",
+    "persona_tui.cli.serve",
+    "persona_tui.cli.keys",
+    "persona_tui.cli.train",
     "persona_tui.cli.demo",
 ]
 

@@ -4,6 +4,13 @@ import importlib
 
 # Each module registers its handlers when imported.
 ROUTE_MODULES: list[str] = [
+    "chat",
+    "endpoints",
+    "downloads",
+    "files",
+    "models",
+    "fine_tunes",
+    "control",
 ]
 
 for _name in ROUTE_MODULES:

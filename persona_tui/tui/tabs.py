@@ -18,4 +18,6 @@ TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
     TabSpec("export", "Export", "1", "persona_tui.tui.screens.export:ExportTab"),
     TabSpec("inspect", "Inspect", "2", "persona_tui.tui.screens.inspect:InspectTab"),
+    TabSpec("train", "Train", "4", "persona_tui.tui.screens.train:TrainTab"),
+    TabSpec("chat", "Chat", "5", "persona_tui.tui.screens.chat:ChatTab"),
 ]
