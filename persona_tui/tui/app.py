@@ -80,8 +80,19 @@ class PersonaApp(App):
             self.call_after_refresh(self.focus_tab, active.removeprefix("tab-"))
 
     def focus_tab(self, tab_id: str) -> None:
-        """Move focus into the tab so its keys work without a Tab press."""
+        """Move focus into the tab so its keys work without a Tab press, unless a widget
+        of the tab already has it or another tab became active meanwhile."""
+        if self.query_one(TabbedContent).active != f"tab-{tab_id}":
+            return
         pane = self.query_one(f"#tab-{tab_id}", TabPane)
+        if self.focused is not None and pane in self.focused.ancestors:
+            return
+        tab = pane.query_one(f"#{tab_id}-tab")
+        # A tab may name its first widget, because a text input first would take the
+        # digit keys that switch tabs.
+        if hasattr(tab, "focus_first"):
+            tab.focus_first()
+            return
         focusable = [widget for widget in pane.query("*") if widget.focusable]
         if focusable:
             focusable[0].focus()

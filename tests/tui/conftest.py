@@ -49,3 +49,11 @@ def review_workspace(workspace):
 @pytest.fixture
 def sample_keys(review_workspace):
     return [sample.key for sample in hand_made_samples()]
+
+
+@pytest.fixture(autouse=True)
+def loopback_together(workspace):
+    """Point the Train and Chat tabs, which mount with the app, at a closed loopback port in
+    sandbox mode, so no test of these tabs sends a request to another host or a real key."""
+    workspace.set_setting("together_base_url", "http://127.0.0.1:9")
+    workspace.set_setting("together_sandbox", True)

@@ -42,8 +42,10 @@ async def test_path_input_imports_and_persona(workspace, samples_dir):
     group_export = samples_dir / "dce-chat-analytics" / "GC_3A_5M.json"
     async with PersonaApp(workspace).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert isinstance(pilot.app.focused, Input)
+        assert pilot.app.focused.id == "sources"
 
+        await pilot.press("i")
+        assert isinstance(pilot.app.focused, Input)
         await pilot.press(*str(group_export), "enter")
         await finish_work(pilot)
 
@@ -80,7 +82,7 @@ async def test_missing_path_shows_error(workspace, tmp_path):
     missing = tmp_path / "nothing-here.json"
     async with PersonaApp(workspace).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press(*str(missing), "enter")
+        await pilot.press("i", *str(missing), "enter")
         await pilot.pause()
 
         messages = [notification.message for notification in pilot.app._notifications]
@@ -122,3 +124,12 @@ def test_complete_path_keeps_tilde(monkeypatch, tmp_path):
 
 def test_samples_exist(samples_dir):
     assert Path(samples_dir / "dce-chat-analytics" / "DM_2A_2M.json").is_file()
+
+
+async def test_escape_leaves_path_input(workspace):
+    async with PersonaApp(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i", "escape", "2")
+        await pilot.pause()
+
+        assert pilot.app.query_one("#tabs").active == "tab-inspect"

@@ -57,9 +57,9 @@ class ExportTab(VerticalScroll, can_focus=False):
     BINDINGS = [
         Binding("b", "build", "Build samples", id="export-build"),
         Binding("w", "write_dataset", "Write JSONL", id="export-write"),
-        Binding("escape", "cancel_work", "Cancel work", id="export-cancel"),
+        Binding("escape", "cancel_work", "Cancel work / leave the path input", id="export-cancel"),
         Binding("ctrl+s", "save_settings", "Save settings", id="export-save-settings"),
-        Binding("i", "focus_import", "Import a path", id="export-focus-import", show=False),
+        Binding("i", "focus_import", "Import a path", id="export-focus-import"),
     ]
 
     class WorkProgress(Message):
@@ -91,7 +91,7 @@ class ExportTab(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="section", id="import-section"):
-            yield Input(placeholder="path to a DCE .json, a data package folder or .zip (Right completes)",
+            yield Input(placeholder="i: path to a DCE .json, a data package folder or .zip (Right completes)",
                         suggester=PathSuggester(), id="import-path")
             with Vertical(id="work-line"):
                 yield Label("", id="work-status", classes="hint")
@@ -236,6 +236,12 @@ class ExportTab(VerticalScroll, can_focus=False):
             self.cancel_flag.set()
             self.query_one("#work-status", Label).update("Cancelling…")
             log.info("cancel requested for the running work")
+        elif isinstance(self.app.focused, Input):
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        """Focus the sources table, so the tab keys work; i moves to the path input."""
+        self.query_one("#sources", DataTable).focus()
 
     # Import ------------------------------------------------------------------------------
 
