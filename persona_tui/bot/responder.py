@@ -25,6 +25,11 @@ from persona_tui.chat.history import build_messages
 
 log = logging.getLogger(__name__)
 
+# discord.py already retries a 429 itself (up to 5 times in 2.7); a 429 that still reaches
+# the bot is retried after this wait, unless the error carries its own `retry_after`.
+SEND_ATTEMPTS = 3
+RATE_LIMIT_WAIT_SECONDS = 1.0
+
 # The model call: chat-completion messages in, the reply text out.
 Generate = Callable[[list[dict[str, str]]], Awaitable[str]]
 
@@ -226,11 +231,8 @@ class Responder:
                 log.info("kill switch is on: dropping the rest of the reply to user %d", user_id)
                 return
 
-            try:
-                sent = await channel.send(piece)
-            except Exception as error:  # discord.HTTPException and friends; discord.py already retried 429s
-                log.warning("sending a message to user %d failed: %s: %s", user_id, type(error).__name__, error)
-                self.counters.record_error(f"sending failed: {type(error).__name__}: {error}")
+            sent = await self._send_with_retry(user_id, channel, piece)
+            if sent is None:
                 return
 
             timestamp_ms = _timestamp_ms(sent)
@@ -240,6 +242,28 @@ class Responder:
             timing.messages_sent += 1
 
         log.info("answered user %d with %d messages", user_id, len(pieces))
+
+
+    async def _send_with_retry(self, user_id: int, channel: Any, piece: str) -> Any:
+        """Send one message; after a 429 that reached us, wait and try again, up to
+        SEND_ATTEMPTS in all. Returns the sent message, or None when sending failed."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await channel.send(piece)
+            except Exception as error:  # discord.HTTPException and its subclasses, duck-typed
+                rate_limited = getattr(error, "status", None) == 429
+                if rate_limited and attempt < SEND_ATTEMPTS:
+                    wait = float(getattr(error, "retry_after", None) or RATE_LIMIT_WAIT_SECONDS)
+                    log.warning(
+                        "Discord rate-limited a message to user %d (attempt %d of %d); retrying in %.1f s",
+                        user_id, attempt, SEND_ATTEMPTS, wait,
+                    )
+                    await asyncio.sleep(wait)
+                    continue
+                log.warning("sending a message to user %d failed: %s: %s", user_id, type(error).__name__, error)
+                self.counters.record_error(f"sending failed: {type(error).__name__}: {error}")
+                return None
+        return None
 
 
 def _timestamp_ms(sent: Any) -> int:
