@@ -16,4 +16,5 @@ class TabSpec:
 
 TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
+    TabSpec("bot", "Bot", "6", "persona_tui.tui.screens.bot:BotTab"),
 ]
