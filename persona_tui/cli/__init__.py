@@ -19,6 +19,7 @@ from persona_tui import __version__
 COMMAND_MODULES = [
     "persona_tui.cli.app",
     "persona_tui.cli.bot",
+    "persona_tui.cli.fetch",
 ]
 
 
