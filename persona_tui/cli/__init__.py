@@ -18,6 +18,8 @@ from persona_tui import __version__
 # The modules that add subcommands, in the order `--help` lists them.
 COMMAND_MODULES = [
     "persona_tui.cli.app",
+    "persona_tui.cli.importing",
+    "persona_tui.cli.authors",
     "persona_tui.cli.bot",
     "persona_tui.cli.fetch",
 ]

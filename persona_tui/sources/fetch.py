@@ -17,13 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from persona_tui.sources.fetch_store import (
-    begin_fetch_source,
-    last_fetched_id,
-    save_fetch_state,
-    store_batch,
-)
+from persona_tui.sources.fetch_store import last_fetched_id, save_fetch_state
 from persona_tui.sources.records import AuthorRecord, ChannelRecord, MessageRecord
+from persona_tui.sources.store import insert_source, store_batch
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +128,7 @@ async def fetch_channel_history(
     record = channel_record(channel)
     with workspace.transaction() as db:
         resume_id = last_fetched_id(db, channel_id)
-        source_id = begin_fetch_source(db, channel_id)
+        source_id = insert_source(db, path=f"discord:channel/{channel_id}", kind="fetch", checksum=None, size_bytes=None)
     log.info("fetching channel %d (%s), resuming after message %s", channel_id, record.kind, resume_id)
 
     after = discord.Object(id=resume_id) if resume_id is not None else discord.Object(id=0)
@@ -173,7 +169,7 @@ def _store(workspace: Any, source_id: int, channel: ChannelRecord, batch: list[A
     messages = [message_record(message) for message in batch]
     authors = list({message.author.id: author_record(message.author) for message in batch}.values())
     with workspace.transaction() as db:
-        added = store_batch(db, source_id, channel, authors, messages)
+        added = store_batch(db, source_id, messages, authors, [channel])
         save_fetch_state(db, channel.id, messages[-1].id, added)
     return added
 
