@@ -1,8 +1,8 @@
 """The kill switch: a flag file that makes the worker stop sending at once.
 
-The TUI or `persona-tui bot kill-switch on` creates the file; the worker checks it before
-each model call and each message it sends, and a watcher cancels replies in flight within
-a second. The flag stays set across restarts until it is switched off.
+The TUI or `persona-tui bot kill-switch on` creates the file. The worker checks it before
+each model call and each message it sends. Its watcher also polls the file every 0.5 s and
+cancels replies in flight. The flag stays set across restarts until it is switched off.
 """
 
 from __future__ import annotations

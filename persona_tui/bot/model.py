@@ -9,7 +9,7 @@ from persona_tui.bot.settings import BotSettings
 
 
 class BotConfigError(Exception):
-    """A setting the worker cannot start with; the message says which and what to do."""
+    """A setting the worker cannot start with; the message names it and what to do."""
 
 
 def make_generate(workspace: Any, settings: BotSettings) -> Generate:

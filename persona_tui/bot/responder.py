@@ -25,8 +25,9 @@ from persona_tui.chat.history import build_messages
 
 log = logging.getLogger(__name__)
 
-# discord.py already retries a 429 itself (up to 5 times in 2.7); a 429 that still reaches
-# the bot is retried after this wait, unless the error carries its own `retry_after`.
+# discord.py 2.7 already retries a 429 itself, up to 5 tries per request (discord/http.py).
+# A 429 that still reaches the bot is retried after this wait, or after the error's own
+# `retry_after` when it has one.
 SEND_ATTEMPTS = 3
 RATE_LIMIT_WAIT_SECONDS = 1.0
 
@@ -36,7 +37,7 @@ Generate = Callable[[list[dict[str, str]]], Awaitable[str]]
 
 @dataclass(slots=True)
 class Counters:
-    """What the status file reports about replies; `changed` tells the writer to flush."""
+    """The reply counts for the status file; `changed` is set until the next status write."""
 
     replies_sent: int = 0
     model_calls: int = 0
@@ -102,7 +103,7 @@ class Responder:
 
         state = self._users.get(message.author_id)
         if state is None:
-            # Keep a few times the turns the model sees, so merged turns still fill the window.
+            # Keep four times the model's turns, because merged messages make fewer turns.
             max_messages = max(4 * self.settings.max_history_turns, 100)
             state = self._users[message.author_id] = _UserState(Conversation(self.gap_minutes, max_messages))
         state.conversation.add("user", message.content, message.timestamp_ms)

@@ -51,7 +51,7 @@ def process_alive(pid: int) -> bool:
 
 
 def _not_a_zombie(pid: int) -> bool:
-    # A child that exited but was not reaped still answers kill(0); /proc says it is a zombie.
+    # kill(pid, 0) succeeds for a child that exited but was not reaped, so /proc decides.
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -165,8 +165,8 @@ def stop_worker(workspace_root: Path, *, timeout_seconds: float = 15.0) -> int |
 
 
 def _reap(pid: int) -> None:
-    # Collects the exit status when the worker is our own child (started from this
-    # process), so it does not linger as a zombie; other processes are not our children.
+    # Collect the exit status when the worker is a child of this process, so it does not
+    # linger as a zombie. waitpid fails with ECHILD for any other process.
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:

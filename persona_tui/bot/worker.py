@@ -28,13 +28,13 @@ log = logging.getLogger(__name__)
 
 # Exit codes of the worker process.
 EXIT_OK = 0
-EXIT_FAILED = 2           # invalid token, missing settings: the status file says why
+EXIT_FAILED = 2           # invalid token or missing settings, explained in the status file
 EXIT_ALREADY_RUNNING = 3
 
 # How often the watcher checks the kill switch and flushes the status file, in seconds.
 WATCH_INTERVAL_SECONDS = 0.5
 
-# Test-only: when this variable holds JSON, the worker runs against simcord's in-memory
+# Test-only: when this variable contains JSON, the worker runs against simcord's in-memory
 # Discord instead of the real one, with an echo model, and a simulated user sends the
 # listed DMs. It lets tests start a real detached worker without a network or a token.
 SIMCORD_HOOK_VARIABLE = "PERSONA_TUI_BOT_SIMCORD"
@@ -163,7 +163,7 @@ def run_worker(workspace_root: Path, *, generate: Generate | None = None, token:
     """Run the bot worker on the workspace in the foreground until SIGTERM or SIGINT.
 
     Returns the process exit code: EXIT_OK after a stop, EXIT_FAILED when it cannot
-    connect (the status file's `last_error` says why), EXIT_ALREADY_RUNNING when another
+    connect (the status file's `last_error` gives the reason), EXIT_ALREADY_RUNNING when another
     worker holds the lock.
     """
     from persona_tui.logs import configure_logging

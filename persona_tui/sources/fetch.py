@@ -44,8 +44,8 @@ class FetchResult:
     empty: int = 0        # messages with no content and nothing attached
 
     def looks_censored(self) -> bool:
-        """Whether every message came without content, the sign of a bot lacking the
-        message content intent in a server channel."""
+        """Return True when every message came without content, the sign of a bot that
+        lacks the message content intent in a server channel."""
         return self.fetched > 0 and self.empty == self.fetched
 
 

@@ -1,4 +1,4 @@
-"""Where each channel fetch through the bot stopped (the `fetch_state` table).
+"""The `fetch_state` table: the newest stored message of each channel fetched through the bot.
 
 The messages themselves go through `persona_tui.sources.store`, like every importer's.
 """

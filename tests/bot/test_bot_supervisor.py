@@ -93,7 +93,7 @@ def test_killed_worker_is_restarted(bot_workspace):
 
     os.kill(first.pid, signal.SIGKILL)
     assert wait_for(lambda: running_pid(paths) is None)
-    # The status file still says connected; the liveness check corrects it.
+    # The status file still contains 'connected', and the liveness check corrects it.
     assert current_status(paths).state == "stopped"
 
     second = start_detached(bot_workspace)
