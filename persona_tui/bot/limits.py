@@ -10,23 +10,33 @@ from datetime import datetime, timezone
 
 
 class PerUserRateLimit:
-    """A sliding one-hour window of reply times per user."""
+    """A sliding one-hour window of replies per user, counted in one-minute buckets.
 
-    WINDOW_SECONDS = 3600.0
+    The buckets keep memory at 60 counts per user whatever the limit. The price is that a
+    reply leaves the window up to 59 s early.
+    """
+
+    BUCKET_SECONDS = 60
+    BUCKETS = 60
 
     def __init__(self, replies_per_hour: int) -> None:
         self.replies_per_hour = replies_per_hour
-        self._times: dict[int, deque[float]] = {}
+        self._buckets: dict[int, deque[list[int]]] = {}   # user id -> [minute, count] pairs
 
     def allow(self, user_id: int, now: float) -> bool:
         """Record a reply to `user_id` at `now` (seconds) and return True, or return False
         without recording when the user already had `replies_per_hour` in the last hour."""
-        times = self._times.setdefault(user_id, deque())
-        while times and now - times[0] >= self.WINDOW_SECONDS:
-            times.popleft()
-        if len(times) >= self.replies_per_hour:
+        minute = int(now // self.BUCKET_SECONDS)
+        buckets = self._buckets.setdefault(user_id, deque())
+        while buckets and buckets[0][0] <= minute - self.BUCKETS:
+            buckets.popleft()
+
+        if sum(count for _, count in buckets) >= self.replies_per_hour:
             return False
-        times.append(now)
+        if buckets and buckets[-1][0] == minute:
+            buckets[-1][1] += 1
+        else:
+            buckets.append([minute, 1])
         return True
 
 
