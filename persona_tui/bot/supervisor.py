@@ -93,9 +93,9 @@ def current_status(paths: BotPaths) -> BotStatus:
 def start_detached(workspace_root: Path, *, wait_seconds: float = 10.0) -> StartResult:
     """Start the worker as a detached process unless one is running; return its pid.
 
-    Waits up to `wait_seconds` for the worker to take its lock, so the caller can show
-    its state at once. Raises RuntimeError with the worker's last error when it exits
-    during that wait.
+    Waits up to `wait_seconds` for the worker to report that it is connecting, so the
+    caller can show its state at once. Raises RuntimeError with the worker's last error
+    when it fails or exits during that wait.
     """
     paths = BotPaths(workspace_root / "bot")
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -118,24 +118,28 @@ def start_detached(workspace_root: Path, *, wait_seconds: float = 10.0) -> Start
                 close_fds=True,
             )
         log.info("started bot worker pid %d", process.pid)
-        _wait_for_lock(paths, process, wait_seconds)
+        _wait_for_start(paths, process, wait_seconds)
         return StartResult(process.pid, already_running=False)
 
 
-def _wait_for_lock(paths: BotPaths, process: subprocess.Popen, wait_seconds: float) -> None:
+def _wait_for_start(paths: BotPaths, process: subprocess.Popen, wait_seconds: float) -> None:
+    # The worker takes its lock before it reads the settings and the token, so only the
+    # status file separates a worker that is connecting from one that is about to fail.
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
-        if read_pid(paths) == process.pid and worker_lock_held(paths):
+        status = read_status(paths.status_file)
+        if status.pid == process.pid and status.state in ("connecting", "connected", "disconnected", "paused"):
             return
+
         exit_code = process.poll()
-        if exit_code is not None:
-            status = read_status(paths.status_file)
+        if exit_code is not None or (status.pid == process.pid and status.state == "failed"):
+            reason = status.last_error if status.pid == process.pid else None
+            log.warning("bot worker pid %d failed at start: %s", process.pid, reason)
             raise RuntimeError(
-                f"The bot worker exited at start with code {exit_code}: "
-                f"{status.last_error or 'see ' + str(paths.root / 'worker.out')}"
+                f"The bot worker failed at start: {reason or 'see ' + str(paths.root / 'worker.out')}"
             )
         time.sleep(0.05)
-    log.warning("bot worker pid %d did not take its lock within %.0f s", process.pid, wait_seconds)
+    log.warning("bot worker pid %d did not report its state within %.0f s", process.pid, wait_seconds)
 
 
 def stop_worker(workspace_root: Path, *, timeout_seconds: float = 15.0) -> int | None:

@@ -139,6 +139,8 @@ class BotWorker:
         import simcord
 
         client = self.build_client()
+        self.status.state = "connecting"
+        self.write_status()
         watcher = asyncio.create_task(self.watch(), name="bot-watcher")
         try:
             async with simcord.run(client, check_errors=False) as env:
