@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "persona_tui.cli.serve",
     "persona_tui.cli.keys",
     "persona_tui.cli.train",
+    "persona_tui.cli.bot",
+    "persona_tui.cli.fetch",
 ]
 
 

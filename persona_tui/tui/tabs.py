@@ -18,4 +18,5 @@ TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
     TabSpec("chat", "Chat", "5", "persona_tui.tui.screens.chat:ChatTab"),
     TabSpec("train", "Train", "4", "persona_tui.tui.screens.train:TrainTab"),
+    TabSpec("bot", "Bot", "6", "persona_tui.tui.screens.bot:BotTab"),
 ]
