@@ -20,19 +20,13 @@ def make_generate(workspace: Any, settings: BotSettings) -> Generate:
             "`model_target` in the `bot` setting, and start the bot again."
         )
 
-    # TODO: switch to the chat client's API once the chat area lands; until then the import
-    # fails and the worker reports it.
-    try:
-        from persona_tui.chat.client import Sampling, complete_chat_async
-        from persona_tui.chat.targets import get_target
-    except ImportError as error:
-        raise BotConfigError(f"The chat client is not available in this build ({error}).") from error
+    from persona_tui.chat.client import Sampling, complete_chat_async
+    from persona_tui.chat.targets import TargetError, get_target
 
-    target = get_target(workspace, settings.model_target)
-    if target is None:
-        raise BotConfigError(
-            f"The model target {settings.model_target!r} was not found. Choose another in the Bot tab."
-        )
+    try:
+        target = get_target(workspace, settings.model_target)
+    except TargetError as error:
+        raise BotConfigError(f"{error} Then choose it in the Bot tab.") from error
     sampling = Sampling()
 
     async def generate(messages: list[dict[str, str]]) -> str:
