@@ -1,0 +1,81 @@
+"""Which messages carry conversation worth learning from, and which rule drops the others.
+
+Each message is dropped by the first rule that matches, in the order of DROP_RULES, so
+the statistics count every dropped message exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from persona_tui.pipeline.settings import PipelineSettings
+
+# The rule names, in the order they are checked.
+DROP_RULES = (
+    "type",
+    "bot",
+    "interaction",
+    "command",
+    "empty",
+    "sticker_only",
+    "attachment_only",
+    "embed_only",
+    "url_only",
+)
+
+# DiscordChatExporter's auto-link pattern, plus the `<https://...>` form that suppresses the
+# embed. Content made only of these (and whitespace) carries no text of its own.
+URL_ONLY = re.compile(r"\s*(?:(?:<https?://[^\s>]+>|https?://\S*[^.,:;\"'\s])\s*)+")
+
+
+@dataclass(slots=True)
+class FilterInput:
+    """The fields of a stored message that the filters read."""
+
+    type: str
+    content: str
+    author_is_bot: bool
+    is_interaction: bool
+    attachment_count: int
+    embed_count: int
+    sticker_count: int
+
+
+class MessageFilter:
+    """The drop rules of one build, with the settings compiled once."""
+
+    def __init__(self, settings: PipelineSettings) -> None:
+        self.settings = settings
+        self.keep_types = frozenset(settings.keep_types)
+        prefixes = re.escape(settings.command_prefixes) if settings.command_prefixes else ""
+        # A command is a prefix, a letter, and then the end or a space: `!play x`, `/roll`.
+        # `/r/pics` and `!!!` stay, because they are not followed by a letter then a space.
+        self.command = re.compile(rf"[{prefixes}][A-Za-z][\w-]*(?:\s|$)") if prefixes else None
+
+    def drop_reason(self, message: FilterInput) -> str | None:
+        """Return the name of the rule that drops `message`, or None to keep it."""
+        settings = self.settings
+        if message.type not in self.keep_types:
+            return "type"
+        if settings.drop_bots and message.author_is_bot:
+            return "bot"
+        if settings.drop_interactions and message.is_interaction:
+            return "interaction"
+
+        text = message.content.strip()
+        if settings.drop_commands and self.command is not None and self.command.match(text):
+            return "command"
+        if text:
+            if settings.drop_url_only and URL_ONLY.fullmatch(text):
+                return "url_only"
+            return None
+
+        # No text: the message is empty or carries only media.
+        if message.sticker_count:
+            return "sticker_only" if settings.drop_sticker_only else None
+        if message.attachment_count:
+            return "attachment_only" if settings.drop_attachment_only else None
+        if message.embed_count:
+            return "embed_only" if settings.drop_embed_only else None
+        return "empty" if settings.drop_empty else None
