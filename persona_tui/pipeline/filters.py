@@ -7,8 +7,6 @@ the statistics count every dropped message exactly once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 from persona_tui.pipeline.settings import PipelineSettings
 
 # The rule names, in the order they are checked.
@@ -29,19 +27,6 @@ DROP_RULES = (
 URL_ONLY = re.compile(r"\s*(?:(?:<https?://[^\s>]+>|https?://\S*[^.,:;\"'\s])\s*)+")
 
 
-@dataclass(slots=True)
-class FilterInput:
-    """The fields of a stored message that the filters read."""
-
-    type: str
-    content: str
-    author_is_bot: bool
-    is_interaction: bool
-    attachment_count: int
-    embed_count: int
-    sticker_count: int
-
-
 class MessageFilter:
     """The drop rules of one build, with the settings compiled once."""
 
@@ -53,17 +38,30 @@ class MessageFilter:
         # `/r/pics` and `!!!` stay, because they are not followed by a letter then a space.
         self.command = re.compile(rf"[{prefixes}][A-Za-z][\w-]*(?:\s|$)") if prefixes else None
 
-    def drop_reason(self, message: FilterInput) -> str | None:
-        """Return the name of the rule that drops `message`, or None to keep it."""
+    def drop_reason(
+        self,
+        message_type: str,
+        content: str,
+        author_is_bot: bool,
+        is_interaction: bool,
+        attachment_count: int,
+        embed_count: int,
+        sticker_count: int,
+    ) -> str | None:
+        """Return the name of the rule that drops the message, or None to keep it.
+
+        The fields are the columns of the `messages` table (and the author's bot flag),
+        passed one by one because the build calls this for every stored message.
+        """
         settings = self.settings
-        if message.type not in self.keep_types:
+        if message_type not in self.keep_types:
             return "type"
-        if settings.drop_bots and message.author_is_bot:
+        if settings.drop_bots and author_is_bot:
             return "bot"
-        if settings.drop_interactions and message.is_interaction:
+        if settings.drop_interactions and is_interaction:
             return "interaction"
 
-        text = message.content.strip()
+        text = content.strip()
         if settings.drop_commands and self.command is not None and self.command.match(text):
             return "command"
         if text:
@@ -72,10 +70,10 @@ class MessageFilter:
             return None
 
         # No text: the message is empty or carries only media.
-        if message.sticker_count:
+        if sticker_count:
             return "sticker_only" if settings.drop_sticker_only else None
-        if message.attachment_count:
+        if attachment_count:
             return "attachment_only" if settings.drop_attachment_only else None
-        if message.embed_count:
+        if embed_count:
             return "embed_only" if settings.drop_embed_only else None
         return "empty" if settings.drop_empty else None

@@ -58,36 +58,36 @@ class Redactor:
         self.exact_kinds = {text.casefold(): kind for kind, text in settings.redact_exact}
         self.exact = re.compile("|".join(map(re.escape, exact)), re.IGNORECASE) if exact else None
 
-    def redact_all(self, texts: list[str]) -> list[RedactedText]:
-        """Redact every text; the result lists the texts in the same order."""
-        joined = SEPARATOR.join(text.replace(SEPARATOR, " ") for text in texts)
+    def redact_all(self, texts: list[str]) -> dict[int, RedactedText]:
+        """Redact every text; return the redacted ones by their index in `texts` (a text
+        missing from the result has nothing to redact)."""
+        joined = SEPARATOR.join(texts)
+        if joined.count(SEPARATOR) != len(texts) - 1:
+            # A text contains NUL itself; blank it in the scanned copy, keeping offsets.
+            joined = SEPARATOR.join(text.replace(SEPARATOR, " ") for text in texts)
         starts = []
         offset = 0
         for text in texts:
             starts.append(offset)
             offset += len(text) + 1
+        scan = _Scan(joined, starts)
 
         spans_by_text: dict[int, list[Span]] = {}
-        for start, end, kind, rule in self._candidates(joined):
-            index = bisect_right(starts, start) - 1
-            base = starts[index]
-            span = Span(start - base, end - base, kind, rule, PRIORITY.index(rule.split(":")[0]))
+        for index, start, end, kind, rule in self._candidates(scan):
+            span = Span(start, end, kind, rule, PRIORITY.index(rule.split(":")[0]))
             spans_by_text.setdefault(index, []).append(span)
-
-        results = []
-        for index, text in enumerate(texts):
-            spans = spans_by_text.get(index)
-            if spans is None:
-                results.append(RedactedText(text, text, []))
-            else:
-                results.append(self._apply(text, spans))
-        return results
+        return {index: self._apply(texts[index], spans) for index, spans in sorted(spans_by_text.items())}
 
     def _apply(self, text: str, spans: list[Span]) -> RedactedText:
         # Keep the highest-priority span of each overlapping group, then the longest.
         chosen: list[Span] = []
         for span in sorted(spans, key=lambda item: (item.priority, item.start - item.end)):
-            if all(span.end <= other.start or span.start >= other.end for other in chosen):
+            overlaps = False
+            for other in chosen:
+                if span.start < other.end and other.start < span.end:
+                    overlaps = True
+                    break
+            if not overlaps:
                 chosen.append(span)
         chosen.sort(key=lambda item: item.start)
 
@@ -109,73 +109,116 @@ class Redactor:
         pieces.append(text[position:])
         return RedactedText(text, "".join(pieces), redactions)
 
-    def _candidates(self, joined: str) -> Iterator[tuple[int, int, str, str]]:
-        """Yield (start, end, kind, rule) of every validated candidate in the joined text."""
+    def _candidates(self, scan: _Scan) -> Iterator[tuple[int, int, int, str, str]]:
+        """Yield (text index, start, end, kind, rule) of every validated candidate.
+
+        Each family of patterns only scans the texts that contain its trigger (a digit,
+        an '@', a link, a spelled-out "at", a token prefix), found by one fast scan of
+        the joined text, because most chat messages contain none of them.
+        """
         kinds = self.kinds
         if self.exact is not None:
-            for match in self.exact.finditer(joined):
-                yield match.start(), match.end(), self.exact_kinds[match.group().casefold()], "user:exact"
+            for match in self.exact.finditer(scan.joined):
+                index = bisect_right(scan.starts, match.start()) - 1
+                base = scan.starts[index]
+                kind = self.exact_kinds[match.group().casefold()]
+                yield index, match.start() - base, match.end() - base, kind, "user:exact"
 
         if "secret" in kinds:
-            for match in patterns.SECRET.finditer(joined):
-                yield match.start(), match.end(), "secret", "secret:token"
-        if "invite" in kinds:
-            for match in patterns.INVITE.finditer(joined):
-                yield match.start(), match.end(), "invite", "invite:discord"
-        if "url" in kinds:
-            for match in patterns.URL.finditer(joined):
-                if validators.is_secret_url(match.group()):
-                    yield match.start(), match.end(), "url", "url:secret-parameter"
+            for index, match in scan.matches(patterns.SECRET, scan.having(patterns.SECRET_TRIGGER)):
+                yield index, match.start(), match.end(), "secret", "secret:token"
+        if "invite" in kinds or "url" in kinds:
+            linked = scan.having(patterns.LINK_TRIGGER, lowercase=True)
+            if "invite" in kinds:
+                for index, match in scan.matches(patterns.INVITE, linked):
+                    yield index, match.start(), match.end(), "invite", "invite:discord"
+            if "url" in kinds:
+                for index, match in scan.matches(patterns.URL, linked):
+                    if validators.is_secret_url(match.group()):
+                        yield index, match.start(), match.end(), "url", "url:secret-parameter"
         if "email" in kinds:
-            yield from _plain(patterns.EMAIL, joined, "email", "email:address")
-            yield from _plain(patterns.INFORMAL_EMAIL, joined, "email", "email:spelled-out")
+            for index, match in scan.matches(patterns.EMAIL, scan.having(patterns.AT_SIGN_TRIGGER)):
+                yield index, match.start(), match.end(), "email", "email:address"
+            spelled = scan.having(patterns.SPELLED_AT_TRIGGER, lowercase=True)
+            for index, match in scan.matches(patterns.INFORMAL_EMAIL, spelled):
+                yield index, match.start(), match.end(), "email", "email:spelled-out"
+
+        numeric = scan.having(patterns.DIGIT_TRIGGER)
         if "iban" in kinds:
-            for match in patterns.IBAN.finditer(joined):
+            for index, match in scan.matches(patterns.IBAN, numeric):
                 if validators.is_iban(match.group()):
-                    yield match.start(), match.end(), "iban", "iban:mod97"
+                    yield index, match.start(), match.end(), "iban", "iban:mod97"
         if "card" in kinds:
-            for match in patterns.CARD.finditer(joined):
+            for index, match in scan.matches(patterns.CARD, numeric):
                 if validators.is_card(match.group()):
-                    yield match.start(), match.end(), "card", "card:luhn"
+                    yield index, match.start(), match.end(), "card", "card:luhn"
         if "ssn" in kinds:
-            for match in patterns.SSN.finditer(joined):
+            for index, match in scan.matches(patterns.SSN, numeric):
                 if validators.is_ssn(match.group()):
-                    yield match.start(), match.end(), "ssn", "ssn:pattern"
-            for match in patterns.SSN_SPACED.finditer(joined):
+                    yield index, match.start(), match.end(), "ssn", "ssn:pattern"
+            for index, match in scan.matches(patterns.SSN_SPACED, numeric):
                 if validators.is_ssn(match.group(1)):
-                    yield match.start(1), match.end(1), "ssn", "ssn:context"
+                    yield index, match.start(1), match.end(1), "ssn", "ssn:context"
         if "ip" in kinds:
-            for match in patterns.IPV4.finditer(joined):
-                before, after = _before(joined, match.start()), _after(joined, match.end())
+            for index, match in scan.matches(patterns.IPV4, numeric):
+                text = match.string
+                before = text[max(0, match.start() - CONTEXT_WIDTH):match.start()]
+                after = text[match.end():match.end() + CONTEXT_WIDTH]
                 if validators.is_ipv4(match.group(), before, after):
-                    yield match.start(), match.end(), "ip", "ip:v4"
-            for match in patterns.IPV6.finditer(joined):
+                    yield index, match.start(), match.end(), "ip", "ip:v4"
+            for index, match in scan.matches(patterns.IPV6, numeric):
                 if validators.is_ipv6(match.group()):
-                    yield match.start(), match.end(), "ip", "ip:v6"
+                    yield index, match.start(), match.end(), "ip", "ip:v6"
         if "phone" in kinds:
-            for match in patterns.PHONE.finditer(joined):
+            for index, match in scan.matches(patterns.PHONE, numeric):
                 candidate = match.group()
-                # Fewer than 7 digits can never be a phone number: skip the validator.
+                # Fewer than 7 characters hold fewer than 7 digits, never a phone number.
                 if len(candidate) < 7:
                     continue
-                length = validators.phone_span(candidate, _before(joined, match.start()), self.regions)
+                before = match.string[max(0, match.start() - CONTEXT_WIDTH):match.start()]
+                length = validators.phone_span(candidate, before, self.regions)
                 if length:
-                    yield match.start(), match.start() + length, "phone", "phone:number"
+                    yield index, match.start(), match.start() + length, "phone", "phone:number"
         if "address" in kinds:
-            yield from _plain(patterns.ADDRESS, joined, "address", "address:street")
+            for index, match in scan.matches(patterns.ADDRESS, numeric):
+                yield index, match.start(), match.end(), "address", "address:street"
 
 
-def _plain(pattern: re.Pattern[str], joined: str, kind: str, rule: str) -> Iterator[tuple[int, int, str, str]]:
-    for match in pattern.finditer(joined):
-        yield match.start(), match.end(), kind, rule
+class _Scan:
+    """The joined text of one batch and the start offset of each text in it."""
 
+    def __init__(self, joined: str, starts: list[int]) -> None:
+        self.joined = joined
+        self.starts = starts
+        self._lowercase: str | None = None
 
-def _before(joined: str, start: int) -> str:
-    """Return the text just before `start` within the same message."""
-    window = joined[max(0, start - CONTEXT_WIDTH):start]
-    return window.rsplit(SEPARATOR, 1)[-1]
+    def having(self, trigger: re.Pattern[str], *, lowercase: bool = False) -> list[int]:
+        """Return the indices of the texts where `trigger` matches, in order."""
+        text = self.joined
+        if lowercase:
+            # Scanning a lowercased copy keeps the trigger a plain literal search, which
+            # is faster than IGNORECASE. A few characters (such as 'İ') lowercase to two
+            # code points and would shift the offsets; then IGNORECASE is used instead.
+            if self._lowercase is None:
+                self._lowercase = self.joined.lower()
+            if len(self._lowercase) == len(self.joined):
+                text = self._lowercase
+            else:
+                trigger = re.compile(trigger.pattern, re.IGNORECASE)
+        indices: list[int] = []
+        for match in trigger.finditer(text):
+            index = bisect_right(self.starts, match.start()) - 1
+            if not indices or indices[-1] != index:
+                indices.append(index)
+        return indices
 
-
-def _after(joined: str, end: int) -> str:
-    """Return the text just after `end` within the same message."""
-    return joined[end:end + CONTEXT_WIDTH].split(SEPARATOR, 1)[0]
+    def matches(self, pattern: re.Pattern[str], indices: list[int]) -> Iterator[tuple[int, re.Match[str]]]:
+        """Yield (text index, match) for `pattern` in each listed text; match offsets are
+        relative to that text, because each text is scanned on its own."""
+        joined = self.joined
+        starts = self.starts
+        last = len(starts) - 1
+        for index in indices:
+            end = starts[index + 1] - 1 if index < last else len(joined)
+            for match in pattern.finditer(joined[starts[index]:end]):
+                yield index, match

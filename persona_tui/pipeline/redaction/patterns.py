@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import re
 
+# Triggers: cheap scans that pick the texts a family of patterns needs to look at. The
+# lowercase ones run on a lowercased copy of the text.
+DIGIT_TRIGGER = re.compile(r"\d+")
+AT_SIGN_TRIGGER = re.compile("@")
+LINK_TRIGGER = re.compile("http|discord")
+SPELLED_AT_TRIGGER = re.compile(r"[ (\[{]at[ )\]}]")
+SECRET_TRIGGER = re.compile(r"sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|AIza|\.[\w-]{6}\.")
+
 # Tokens with a recognisable shape. Discord bot tokens are three base64url parts (the first
 # encodes the bot's id); the others are the published prefixes of OpenAI (`sk-`, `sk-proj-`),
 # Anthropic (`sk-ant-`), GitHub (`ghp_` and friends, `github_pat_`), Slack (`xox?-`),

@@ -1,0 +1,229 @@
+"""The preparation build: stored messages in, training samples and statistics out.
+
+The steps run in order over the whole history: read, filter, normalise markup, redact,
+cut windows and assemble samples, store. Nothing is written until the last step, so a
+cancelled or failed build leaves the previous samples and statistics as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+
+from persona_tui.pipeline.assemble import AssembleCounts, window_samples
+from persona_tui.pipeline.filters import DROP_RULES, MessageFilter
+from persona_tui.pipeline.markup import MarkupNormaliser
+from persona_tui.pipeline.merging import merge_turns
+from persona_tui.pipeline.redaction import Redactor
+from persona_tui.pipeline.sample import Sample
+from persona_tui.pipeline.sample_store import estimate_tokens, replace_samples
+from persona_tui.pipeline.settings import PipelineSettings, load_settings
+from persona_tui.pipeline.stats import BuildStats, save_stats
+from persona_tui.pipeline.windows import CleanMessage, split_windows
+from persona_tui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+STEPS = ("read", "filter", "redact", "samples", "store")
+
+# Channel kinds that are group conversations even when only two people wrote in the
+# exported range.
+GROUP_KINDS = frozenset({"group", "guild", "thread"})
+
+# How many messages a loop handles between two cancel checks and progress reports.
+CHUNK = 20_000
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class BuildError(Exception):
+    """A build that cannot run with these settings; the message says what to change."""
+
+
+class BuildCancelled(Exception):
+    """The build was cancelled before it stored anything."""
+
+
+@dataclass(slots=True)
+class BuildResult:
+    stats: BuildStats
+    kept_decisions: int      # review decisions whose sample came out unchanged
+    lost_decisions: int      # review decisions whose sample no longer exists
+
+
+def build_samples(
+    workspace: Workspace,
+    settings: PipelineSettings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> BuildResult:
+    """Build the samples from every stored message and replace the previous build's.
+
+    `progress(done, total, step_name)` is called as each step starts and every CHUNK
+    messages within it; `cancel` stops the build before it stores anything and raises
+    BuildCancelled. Raise BuildError when the settings are invalid or name no persona.
+    """
+    settings = settings or load_settings(workspace)
+    problems = settings.validate()
+    if problems:
+        raise BuildError(" ".join(problems))
+    if settings.persona_author_id is None:
+        raise BuildError("No persona is chosen. Pass --me AUTHOR_ID; `persona-tui authors` lists the ids.")
+    persona_id = settings.persona_author_id
+
+    def report(done: int, total: int, step: str) -> None:
+        if cancel is not None and cancel.is_set():
+            log.info("build cancelled during step %s", step)
+            raise BuildCancelled(f"The build was cancelled during step {step}; the previous samples are unchanged.")
+        if progress is not None:
+            progress(done, total, step)
+
+    started = time.perf_counter()
+    log.info("build started for persona %d", persona_id)
+    stats = BuildStats()
+
+    # Read.
+    report(0, 1, "read")
+    authors = {row[0]: (row[1] or row[2], bool(row[3])) for row in workspace.db.execute(
+        "SELECT id, display_name, name, is_bot FROM authors")}
+    channels = {row[0]: (row[1], row[2]) for row in workspace.db.execute("SELECT id, name, kind FROM channels")}
+    rows = workspace.db.execute(
+        "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
+        "attachment_count, embed_count, sticker_count FROM messages "
+        "ORDER BY channel_id, timestamp_ms, id"
+    ).fetchall()
+    stats.messages_read = len(rows)
+    total = len(rows)
+
+    # Filter and normalise markup, in one pass over the messages.
+    message_filter = MessageFilter(settings)
+    names = {author_id: name for author_id, (name, _) in authors.items() if name}
+    channel_names = {channel_id: name for channel_id, (name, _) in channels.items() if name}
+    normaliser = MarkupNormaliser(names, channel_names) if settings.normalise_markup else None
+    bots = {author_id for author_id, (_, is_bot) in authors.items() if is_bot}
+    dropped = dict.fromkeys(DROP_RULES, 0)
+    kept = []
+    texts = []
+    for index, row in enumerate(rows):
+        if index % CHUNK == 0:
+            report(index, total, "filter")
+        reason = message_filter.drop_reason(row[4], row[5], row[2] in bots, row[6], row[7], row[8], row[9])
+        if reason is not None:
+            dropped[reason] += 1
+            continue
+        kept.append(row)
+        texts.append((normaliser.normalise(row[5]) if normaliser else row[5]).strip())
+    stats.dropped = dropped
+    stats.normalised = dict(normaliser.counts) if normaliser else {}
+    del rows
+
+    # Redact, all texts in one batch.
+    report(0, len(kept), "redact")
+    redactor = Redactor(settings)
+    redacted = redactor.redact_all(texts)
+    stats.redactions = dict(redactor.counts)
+
+    # Windows and samples, channel by channel.
+    report(0, len(kept), "samples")
+    clean = []
+    for index, row in enumerate(kept):
+        result = redacted.get(index)
+        if result is None:
+            original = content = texts[index]
+            redactions = []
+        else:
+            original, content, redactions = result.original, result.content, result.redactions
+        if not content:
+            stats.empty_after_cleaning += 1
+            continue
+        clean.append(CleanMessage(row[0], row[1], row[2], row[3], original, content, redactions))
+    del kept, texts, redacted
+    stats.messages_kept = len(clean)
+    stats.persona_messages = sum(1 for message in clean if message.author_id == persona_id)
+
+    system_tokens = estimate_tokens(settings.system_prompt) if settings.system_prompt else 0
+    budget = max(1, settings.max_tokens_per_sample - system_tokens)
+    counts = AssembleCounts()
+    samples: list[Sample] = []
+    done = 0
+    for channel_id, group in groupby(clean, key=lambda message: message.channel_id):
+        channel_messages = list(group)
+        stats.channels += 1
+        speaker_names = None
+        if settings.group_name_prefix and _is_group(channel_id, channel_messages, channels, persona_id):
+            speaker_names = names
+        for window in split_windows(channel_messages, settings.gap_minutes):
+            stats.windows += 1
+            turns = merge_turns(window, persona_id, speaker_names)
+            stats.merged_messages += len(window) - len(turns)
+            samples.extend(window_samples(channel_id, turns, budget_tokens=budget,
+                                          validation_share=settings.validation_share, counts=counts))
+        done += len(channel_messages)
+        report(done, len(clean), "samples")
+
+    samples.sort(key=lambda sample: (sample.started_ms, sample.channel_id, sample.key))
+    _count_samples(stats, samples, counts, system_tokens)
+    stats.notes = _one_sided_notes(workspace, persona_id, stats)
+
+    # Store: the only step that writes.
+    report(0, 1, "store")
+    replaced = replace_samples(workspace, samples)
+    stats.kept_decisions = replaced.kept_decisions
+    stats.lost_decisions = replaced.lost_decisions
+    save_stats(workspace, stats)
+    if progress is not None:
+        progress(1, 1, "done")
+
+    log.info("build finished in %.2f s: %d messages, %d samples, %d review decisions kept, %d lost",
+             time.perf_counter() - started, stats.messages_read, stats.samples,
+             stats.kept_decisions, stats.lost_decisions)
+    return BuildResult(stats, replaced.kept_decisions, replaced.lost_decisions)
+
+
+def _is_group(channel_id: int, messages: list[CleanMessage], channels: dict, persona_id: int) -> bool:
+    kind = channels.get(channel_id, (None, "unknown"))[1]
+    if kind in GROUP_KINDS:
+        return True
+    others = {message.author_id for message in messages if message.author_id != persona_id}
+    return len(others) > 1
+
+
+def _count_samples(stats: BuildStats, samples: list[Sample], counts: AssembleCounts, system_tokens: int) -> None:
+    stats.samples = len(samples)
+    stats.turns = sum(len(sample.turns) for sample in samples)
+    stats.token_estimate = sum(
+        system_tokens + sum(estimate_tokens(turn.content) for turn in sample.turns) for sample in samples
+    )
+    stats.validation_samples = sum(1 for sample in samples if sample.split == "validation")
+    stats.train_samples = stats.samples - stats.validation_samples
+    stats.windows_without_assistant = counts.windows_without_assistant
+    stats.windows_split = counts.windows_split
+    stats.leading_assistant_turns = counts.leading_assistant_turns
+    stats.trailing_user_turns = counts.trailing_user_turns
+    stats.oversized_samples = counts.oversized_samples
+
+
+def _one_sided_notes(workspace: Workspace, persona_id: int, stats: BuildStats) -> list[str]:
+    """Warn when the persona's messages come from sources that hold only the owner's side
+    (Discord's data package), because those messages have no replies to learn from."""
+    one_sided, total = workspace.db.execute(
+        "SELECT coalesce(sum(s.one_sided), 0), count(*) FROM messages m "
+        "JOIN sources s ON s.id = m.source_id WHERE m.author_id = ?",
+        (persona_id,),
+    ).fetchone()
+    stats.one_sided_persona_messages = one_sided
+    if total == 0:
+        return [f"Author {persona_id} wrote none of the stored messages; check the id with `persona-tui authors`."]
+    if one_sided == total:
+        return ["All of the persona's messages come from a data package, which holds only their side: "
+                "they carry no replies, so they give no samples. Import a DiscordChatExporter export "
+                "of the same channels for the other side."]
+    if one_sided:
+        return [f"{one_sided:,} of the persona's {total:,} messages come from a data package and carry no "
+                "replies; only channels with the other side exported give samples."]
+    return []
