@@ -103,6 +103,8 @@ def main() -> int:
         else:
             _, load_seconds = _timed(lambda: load_directly(workspace, export))
         save_settings(workspace, PipelineSettings(persona_author_id=args.me))
+        # The CLI does not hold a decoded export while it builds; neither should this.
+        del export
 
         build_seconds = export_seconds = float("inf")
         for _ in range(args.repeat):

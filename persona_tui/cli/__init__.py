@@ -18,6 +18,9 @@ from persona_tui import __version__
 # The modules that add subcommands, in the order `--help` lists them.
 COMMAND_MODULES = [
     "persona_tui.cli.app",
+    "persona_tui.cli.build",
+    "persona_tui.cli.stats",
+    "persona_tui.cli.export_dataset",
 ]
 
 

@@ -7,10 +7,12 @@ cancelled or failed build leaves the previous samples and statistics as they wer
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -68,7 +70,31 @@ def build_samples(
     messages within it; `cancel` stops the build before it stores anything and raises
     BuildCancelled. Raise BuildError when the settings are invalid or name no persona.
     """
-    settings = settings or load_settings(workspace)
+    with _cyclic_gc_paused():
+        return _build(workspace, settings or load_settings(workspace), progress, cancel)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the build. The build allocates several
+    objects per message that all live until it ends, and each collection would rescan
+    them without freeing anything (about a third of the build time on 178,000 messages).
+    Reference counting still frees everything, because the build makes no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    workspace: Workspace,
+    settings: PipelineSettings,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> BuildResult:
     problems = settings.validate()
     if problems:
         raise BuildError(" ".join(problems))
