@@ -21,8 +21,9 @@ from persona_tui.pipeline.settings import PipelineSettings
 SEPARATOR = "\x00"
 
 # When two candidates overlap, the one from the earlier kind wins: a token inside a link
-# is a secret, an invite is not a generic link, an e-mail's digits are not a phone number.
-PRIORITY = ("user", "secret", "invite", "url", "email", "iban", "card", "ssn", "ip", "phone", "address")
+# is a secret, a link with a secret parameter goes whole (even an invite link, so no
+# token is left behind), an e-mail's digits are not a phone number.
+PRIORITY = ("user", "secret", "url", "invite", "email", "iban", "card", "ssn", "ip", "phone", "address")
 
 # How many characters before a candidate the context words may be in ("my cell is ...").
 CONTEXT_WIDTH = 24

@@ -124,12 +124,16 @@ def _is_phone(candidate: str, regions: list[str], has_context: bool) -> bool:
 def phone_span(candidate: str, before: str, regions: list[str]) -> int:
     """Return the length of the longest leading part of `candidate` that is a phone number
     (0 for none). The candidate pattern is greedy, so "415 555 0132 45" still finds the
-    number in front of the trailing group.
+    valid number in front of the trailing group; context words only decide when no
+    leading part is a valid number.
     """
-    has_context = patterns.PHONE_CONTEXT.search(before) is not None
     ends = [match.start() for match in re.finditer(r"[ .-]", candidate)] + [len(candidate)]
     for end in reversed(ends):
-        prefix = candidate[:end]
-        if _is_phone(prefix, regions, has_context):
+        if _is_phone(candidate[:end], regions, has_context=False):
+            return end
+    if patterns.PHONE_CONTEXT.search(before) is None:
+        return 0
+    for end in reversed(ends):
+        if _is_phone(candidate[:end], regions, has_context=True):
             return end
     return 0
