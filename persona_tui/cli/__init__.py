@@ -18,9 +18,14 @@ from persona_tui import __version__
 # The modules that add subcommands, in the order `--help` lists them.
 COMMAND_MODULES = [
     "persona_tui.cli.app",
+    "persona_tui.cli.importing",
+    "persona_tui.cli.authors",
     "persona_tui.cli.build",
     "persona_tui.cli.stats",
     "persona_tui.cli.export_dataset",
+    "persona_tui.cli.chat",
+    "persona_tui.cli.targets",
+    "persona_tui.cli.serve",
 ]
 
 

@@ -16,7 +16,7 @@ REVIEW_STATES = ("unreviewed", "accepted", "rejected")
 
 @dataclass(slots=True)
 class ReplaceResult:
-    """What a rebuild did to the review decisions."""
+    """Counts of the review decisions a rebuild kept and lost."""
 
     kept_decisions: int      # decided samples whose key is in the new build
     lost_decisions: int      # decided samples whose key no longer exists
@@ -91,7 +91,7 @@ def list_rows(workspace: Workspace, offset: int = 0, limit: int = 1000) -> list[
         "WHERE s.position >= ? ORDER BY s.position LIMIT ?",
         (offset, limit),
     )
-    return [SampleRow(*row) for row in cursor]
+    return [SampleRow(*row[:7], bool(row[7]), row[8]) for row in cursor]
 
 
 def load_sample(workspace: Workspace, key: str) -> tuple[Sample, str, list[Turn] | None]:

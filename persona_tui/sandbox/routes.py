@@ -4,6 +4,9 @@ import importlib
 
 # Each module registers its handlers when imported.
 ROUTE_MODULES: list[str] = [
+    "chat",
+    "endpoints",
+    "downloads",
 ]
 
 for _name in ROUTE_MODULES:

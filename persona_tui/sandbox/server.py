@@ -170,7 +170,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
 
         if streamed:
-            self.send_header("Content-Type", response.headers.get("Content-Type", "text/event-stream"))
+            if "Content-Type" not in response.headers:
+                self.send_header("Content-Type", "text/event-stream")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for chunk in body:  # type: ignore[union-attr]

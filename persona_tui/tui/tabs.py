@@ -16,4 +16,5 @@ class TabSpec:
 
 TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
+    TabSpec("chat", "Chat", "5", "persona_tui.tui.screens.chat:ChatTab"),
 ]

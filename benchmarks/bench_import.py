@@ -1,0 +1,131 @@
+"""Time the import of a DCE export against msgspec decoding the same file, and measure memory.
+
+Usage:
+    python benchmarks/bench_import.py EXPORT.json [--repeat 3] [--steps decode,import]
+
+Each step runs in a child process of its own, so its peak resident memory (ru_maxrss) is
+its alone and every run starts cold in the same way. The time is measured inside the
+child around the step only, without interpreter start-up and imports. The baseline,
+`decode`, is msgspec decoding the whole file in one call into typed structs that declare
+the fields the importer reads. Runs of the steps alternate, and the best of `--repeat`
+runs of each is reported, so the ratios come from the same minutes of a shared machine.
+
+Add a step by adding a function `(export_path, workspace_dir) -> None` to STEPS; each
+step after `import` finds the imported workspace in `workspace_dir`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+
+from persona_tui.sources.dce_format import DceChannel, DceGuild, DceMessage
+from persona_tui.sources.importer import import_paths
+from persona_tui.workspace import Workspace
+
+
+class DecodedExport(msgspec.Struct):
+    guild: DceGuild
+    channel: DceChannel
+    messages: list[DceMessage]
+
+
+def step_decode(export_path: Path, workspace_dir: Path) -> None:
+    msgspec.json.decode(export_path.read_bytes(), type=DecodedExport)
+
+
+def step_import(export_path: Path, workspace_dir: Path) -> None:
+    with Workspace.open(workspace_dir) as workspace:
+        report = import_paths(workspace, [export_path])
+    if report.failed:
+        raise SystemExit(f"import failed: {report.failed[0].error}")
+
+
+STEPS: dict[str, Callable[[Path, Path], None]] = {
+    "decode": step_decode,
+    "import": step_import,
+}
+
+
+def run_child(step: str, export_path: Path, workspace_dir: Path) -> None:
+    """Run one step in this process and print its time and peak memory as JSON."""
+    started = time.perf_counter()
+    STEPS[step](export_path, workspace_dir)
+    seconds = time.perf_counter() - started
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if sys.platform == "darwin":
+        peak_kb //= 1024
+    print(json.dumps({"step": step, "seconds": seconds, "peak_rss_mb": peak_kb / 1024}))
+
+
+def measure(step: str, export_path: Path, workspace_dir: Path) -> dict:
+    """Run one step in a child process and return its time and peak memory."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", step, str(export_path), "--workspace", str(workspace_dir)],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_benchmark(export_path: Path, steps: list[str], repeat: int) -> dict[str, dict]:
+    """Run every step `repeat` times, alternating, and return the best run of each."""
+    best: dict[str, dict] = {}
+    for _ in range(repeat):
+        workspace_dir = Path(tempfile.mkdtemp(prefix="bench-import-"))
+        try:
+            for step in steps:
+                measured = measure(step, export_path, workspace_dir)
+                if step not in best or measured["seconds"] < best[step]["seconds"]:
+                    best[step] = measured
+        finally:
+            shutil.rmtree(workspace_dir, ignore_errors=True)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("export", type=Path, help="a DiscordChatExporter JSON export")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each step; the best is reported (default 3)")
+    parser.add_argument("--steps", default="decode,import",
+                        help=f"comma-separated steps to run, from {', '.join(STEPS)} (default decode,import)")
+    parser.add_argument("--child", metavar="STEP", help=argparse.SUPPRESS)
+    parser.add_argument("--workspace", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        run_child(args.child, args.export, args.workspace)
+        return
+
+    steps = args.steps.split(",")
+    unknown = [step for step in steps if step not in STEPS]
+    if unknown:
+        raise SystemExit(f"unknown steps {', '.join(unknown)}; choose from {', '.join(STEPS)}")
+
+    size_mb = args.export.stat().st_size / 1e6
+    print(f"{args.export} ({size_mb:.1f} MB), best of {args.repeat}", flush=True)
+    best = run_benchmark(args.export, steps, args.repeat)
+    baseline = best.get("decode", {}).get("seconds")
+    for step in steps:
+        measured = best[step]
+        ratio = f"{measured['seconds'] / baseline:5.2f}x decode" if baseline else ""
+        print(f"{step:>8}: {measured['seconds']:7.3f} s  peak RSS {measured['peak_rss_mb']:7.1f} MB  {ratio}")
+    if baseline and len(steps) > 1:
+        total = sum(best[step]["seconds"] for step in steps if step != "decode")
+        print(f"   total: {total:7.3f} s = {total / baseline:.2f}x decode (steps after decode)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+"""The Chat tab: the tuned target and a prompted base model answer the same message side by side.
+
+Each reply streams in a worker thread that posts messages; the widget only renders them,
+so the tab never freezes while a model answers. Replies show as the separate messages
+Discord will get (split_reply), and every exchange is saved in the workspace.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from persona_tui.chat import session
+from persona_tui.chat.client import ChatModelError, Sampling, stream_chat
+from persona_tui.chat.prompted import build_prompted_system_prompt
+from persona_tui.chat.streaming import MessageAssembler
+from persona_tui.chat.targets import ModelTarget, list_targets
+from persona_tui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+REPLY_PANES = ("tuned", "base")
+
+
+@dataclass
+class ReplyUpdate(Message):
+    """New complete messages and the partial text of one pane's reply."""
+
+    pane: str
+    messages: list[str]
+    partial: str
+
+
+@dataclass
+class ReplyFinished(Message):
+    pane: str
+    seq: int
+    messages: list[str]
+
+
+@dataclass
+class ReplyFailed(Message):
+    pane: str
+    error: str
+
+
+class ChatPane(VerticalScroll):
+    """One model's side of the conversation."""
+
+    def add_bubble(self, text: str, classes: str) -> None:
+        self.mount(Static(text, classes=f"bubble {classes}", markup=False))
+        self.scroll_end(animate=False)
+
+    def set_partial(self, text: str) -> None:
+        partial = self.query("#partial")
+        if text:
+            if partial:
+                partial.first(Static).update(text)
+            else:
+                self.mount(Static(text, id="partial", classes="bubble reply partial", markup=False))
+        elif partial:
+            partial.remove()
+        self.scroll_end(animate=False)
+
+
+class ChatTab(Vertical):
+    BINDINGS = [
+        Binding("ctrl+r", "regenerate", "Regenerate", id="chat-regenerate"),
+        Binding("ctrl+l", "clear_chat", "Clear chat", id="chat-clear"),
+        Binding("ctrl+n", "new_chat", "New chat", id="chat-new"),
+        Binding("ctrl+o", "open_previous", "Open older chat", id="chat-open"),
+        Binding("ctrl+y", "copy_reply", "Copy reply", id="chat-copy"),
+    ]
+
+    DEFAULT_CSS = """
+    ChatTab #chat-bar { height: 3; }
+    ChatTab #chat-bar Select { width: 1fr; }
+    ChatTab #sampling { height: 3; }
+    ChatTab #sampling Input { width: 1fr; }
+    ChatTab #endpoint-warning { color: $warning; height: auto; }
+    ChatTab #panes { height: 1fr; }
+    ChatTab ChatPane { width: 1fr; border: round $primary; }
+    ChatTab .bubble { margin: 0 0 1 0; }
+    ChatTab .user { color: $text-muted; text-style: italic; }
+    ChatTab .error { color: $error; }
+    ChatTab .partial { color: $text-muted; }
+    """
+
+    def __init__(self, workspace: Workspace, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.workspace = workspace
+        self.chat_id: int | None = None
+        self.last_seq: int | None = None
+        self.assemblers: dict[str, MessageAssembler] = {}
+
+    def compose(self) -> ComposeResult:
+        options = self.target_options()
+        with Horizontal(id="chat-bar"):
+            yield Select(options, prompt="tuned target", id="tuned-target", allow_blank=True)
+            yield Select(options, prompt="base model (prompted)", id="base-target", allow_blank=True)
+        with Horizontal(id="sampling"):
+            yield Input("0.8", placeholder="temperature", id="temperature")
+            yield Input("0.9", placeholder="top-p", id="top-p")
+            yield Input("256", placeholder="max tokens", id="max-tokens")
+        yield Label("", id="endpoint-warning")
+        with Horizontal(id="panes"):
+            yield ChatPane(id="tuned-pane")
+            yield ChatPane(id="base-pane")
+        yield Input(placeholder="Type a message and press Enter", id="chat-input")
+
+    def target_options(self) -> list[tuple[str, int]]:
+        return [(target.describe(), target.id) for target in list_targets(self.workspace)]
+
+    def on_mount(self) -> None:
+        self.query_one("#tuned-pane").border_title = "tuned"
+        self.query_one("#base-pane").border_title = "prompted base"
+        self.pick_default_targets()
+        chats = session.list_chats(self.workspace)
+        if chats:
+            self.open_chat(chats[0].id)
+        self.refresh_warning()
+        self.set_interval(30, self.refresh_warning)
+
+    def pick_default_targets(self) -> None:
+        targets = list_targets(self.workspace)
+        tuned = next((t for t in targets if t.kind in ("together_endpoint", "openai")), None)
+        base = next((t for t in targets if t.kind == "together"), None)
+        if tuned is not None:
+            self.query_one("#tuned-target", Select).value = tuned.id
+        if base is not None:
+            self.query_one("#base-target", Select).value = base.id
+
+    def refresh_warning(self) -> None:
+        from persona_tui.training.serving import endpoint_warning
+
+        self.query_one("#endpoint-warning", Label).update(endpoint_warning(self.workspace) or "")
+
+    # Conversations -----------------------------------------------------------------
+
+    def open_chat(self, chat_id: int) -> None:
+        self.chat_id = chat_id
+        for pane in REPLY_PANES:
+            self.query_one(f"#{pane}-pane", ChatPane).remove_children()
+        for message in session.load_messages(self.workspace, chat_id):
+            if message.pane == "user":
+                for pane in REPLY_PANES:
+                    self.query_one(f"#{pane}-pane", ChatPane).add_bubble(f"you: {message.content}", "user")
+                self.last_seq = message.seq
+            else:
+                self.query_one(f"#{message.pane}-pane", ChatPane).add_bubble(message.content, "reply")
+
+    def ensure_chat(self) -> int:
+        if self.chat_id is None:
+            tuned, base = self.selected_target("tuned"), self.selected_target("base")
+            self.chat_id = session.create_chat(
+                self.workspace, "Chat", target_id=tuned.id if tuned else None,
+                compare_target_id=base.id if base else None,
+            )
+        return self.chat_id
+
+    def action_new_chat(self) -> None:
+        self.chat_id = None
+        self.last_seq = None
+        for pane in REPLY_PANES:
+            self.query_one(f"#{pane}-pane", ChatPane).remove_children()
+
+    def action_open_previous(self) -> None:
+        """Open the next older saved conversation, wrapping to the newest."""
+        chats = session.list_chats(self.workspace)
+        if not chats:
+            self.notify("No saved conversations yet.")
+            return
+        ids = [chat.id for chat in chats]
+        index = ids.index(self.chat_id) + 1 if self.chat_id in ids else 0
+        self.open_chat(ids[index % len(ids)])
+        self.notify(f"Opened chat {self.chat_id}")
+
+    def action_clear_chat(self) -> None:
+        if self.chat_id is not None:
+            session.clear_chat(self.workspace, self.chat_id)
+            self.open_chat(self.chat_id)
+        self.last_seq = None
+
+    def action_copy_reply(self) -> None:
+        if self.chat_id is None or self.last_seq is None:
+            self.notify("No reply to copy yet.")
+            return
+        for message in reversed(session.load_messages(self.workspace, self.chat_id)):
+            if message.pane == "tuned":
+                self.app.copy_to_clipboard(message.content)
+                self.notify("Copied the tuned reply.")
+                return
+        self.notify("No tuned reply to copy yet.")
+
+    # Sending -----------------------------------------------------------------------
+
+    def selected_target(self, pane: str) -> ModelTarget | None:
+        value = self.query_one(f"#{pane}-target", Select).value
+        if value is Select.BLANK or value is None:
+            return None
+        return next((t for t in list_targets(self.workspace) if t.id == value), None)
+
+    def sampling(self) -> Sampling | None:
+        try:
+            return Sampling(
+                float(self.query_one("#temperature", Input).value),
+                float(self.query_one("#top-p", Input).value),
+                int(self.query_one("#max-tokens", Input).value),
+            )
+        except ValueError as error:
+            self.notify(f"Sampling settings: {error}", severity="error")
+            return None
+
+    @on(Input.Submitted, "#chat-input")
+    def send(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        sampling = self.sampling()
+        if sampling is None:
+            return
+        event.input.value = ""
+        chat_id = self.ensure_chat()
+        seq = session.add_user_message(self.workspace, chat_id, text)
+        self.last_seq = seq
+        for pane in REPLY_PANES:
+            self.query_one(f"#{pane}-pane", ChatPane).add_bubble(f"you: {text}", "user")
+        self.ask_both(chat_id, seq, sampling)
+
+    def action_regenerate(self) -> None:
+        if self.chat_id is None or self.last_seq is None:
+            self.notify("Nothing to regenerate yet.")
+            return
+        sampling = self.sampling()
+        if sampling is not None:
+            session.delete_replies(self.workspace, self.chat_id, self.last_seq)
+            self.open_chat(self.chat_id)
+            self.ask_both(self.chat_id, self.last_seq, sampling)
+
+    def ask_both(self, chat_id: int, seq: int, sampling: Sampling) -> None:
+        for pane in REPLY_PANES:
+            target = self.selected_target(pane)
+            chat_pane = self.query_one(f"#{pane}-pane", ChatPane)
+            if target is None:
+                chat_pane.add_bubble(f"Choose a {pane} target above to get a reply here.", "error")
+                continue
+            prompt = session.system_prompt(self.workspace)
+            if pane == "base":
+                prompt = build_prompted_system_prompt(self.workspace, prompt)
+            messages = session.messages_for_pane(self.workspace, chat_id, pane, up_to_seq=seq,
+                                                 system_prompt_text=prompt)
+            self.assemblers[pane] = MessageAssembler()
+            self.stream_reply(pane, target, messages, seq, sampling)
+
+    @work(thread=True, group="chat-reply", exit_on_error=False)
+    def stream_reply(self, pane: str, target: ModelTarget, messages: list[dict[str, str]], seq: int,
+                     sampling: Sampling) -> None:
+        assembler = self.assemblers[pane]
+        sent: list[str] = []
+        try:
+            for delta in stream_chat(target, messages, sampling=sampling):
+                done = assembler.feed(delta)
+                sent += done
+                self.post_message(ReplyUpdate(pane, done, assembler.pending()))
+        except ChatModelError as error:
+            self.post_message(ReplyFailed(pane, str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 - any failure must reach the pane, not kill the app
+            log.exception("chat reply for pane %s failed", pane)
+            self.post_message(ReplyFailed(pane, f"The reply failed: {type(error).__name__}: {error}"))
+            return
+        rest = assembler.finish()
+        sent += rest
+        self.post_message(ReplyUpdate(pane, rest, ""))
+        self.post_message(ReplyFinished(pane, seq, sent))
+
+    @on(ReplyUpdate)
+    def show_update(self, message: ReplyUpdate) -> None:
+        pane = self.query_one(f"#{message.pane}-pane", ChatPane)
+        pane.set_partial("")
+        for text in message.messages:
+            pane.add_bubble(text, "reply")
+        pane.set_partial(message.partial)
+
+    @on(ReplyFinished)
+    def store_reply(self, message: ReplyFinished) -> None:
+        if self.chat_id is not None:
+            session.save_message(self.workspace, self.chat_id, message.seq, message.pane, "\n".join(message.messages))
+        self.refresh_warning()
+
+    @on(ReplyFailed)
+    def show_error(self, message: ReplyFailed) -> None:
+        pane = self.query_one(f"#{message.pane}-pane", ChatPane)
+        pane.set_partial("")
+        pane.add_bubble(message.error, "error")
