@@ -25,6 +25,7 @@ class AssembleCounts:
     windows_without_assistant: int = 0
     windows_split: int = 0
     oversized_samples: int = 0
+    turn_tokens: int = 0             # estimated tokens of the turns of every sample
 
 
 def window_samples(
@@ -61,6 +62,7 @@ def window_samples(
             group, group_tokens = [], 0
         group.extend(pair)
         group_tokens += pair_tokens
+        counts.turn_tokens += pair_tokens
         if pair_tokens > budget_tokens:
             # NOTE: one exchange longer than the budget stays whole; Together truncates it
             # to the model's maximum sequence length when it trains.

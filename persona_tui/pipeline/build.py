@@ -222,9 +222,7 @@ def _is_group(channel_id: int, messages: list[CleanMessage], channels: dict, per
 def _count_samples(stats: BuildStats, samples: list[Sample], counts: AssembleCounts, system_tokens: int) -> None:
     stats.samples = len(samples)
     stats.turns = sum(len(sample.turns) for sample in samples)
-    stats.token_estimate = sum(
-        system_tokens + sum(estimate_tokens(turn.content) for turn in sample.turns) for sample in samples
-    )
+    stats.token_estimate = counts.turn_tokens + system_tokens * len(samples)
     stats.validation_samples = sum(1 for sample in samples if sample.split == "validation")
     stats.train_samples = stats.samples - stats.validation_samples
     stats.windows_without_assistant = counts.windows_without_assistant

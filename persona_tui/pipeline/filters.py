@@ -33,10 +33,10 @@ class MessageFilter:
     def __init__(self, settings: PipelineSettings) -> None:
         self.settings = settings
         self.keep_types = frozenset(settings.keep_types)
-        prefixes = re.escape(settings.command_prefixes) if settings.command_prefixes else ""
+        self.prefixes = settings.command_prefixes
         # A command is a prefix, a letter, and then the end or a space: `!play x`, `/roll`.
         # `/r/pics` and `!!!` stay, because they are not followed by a letter then a space.
-        self.command = re.compile(rf"[{prefixes}][A-Za-z][\w-]*(?:\s|$)") if prefixes else None
+        self.command = re.compile(rf"[{re.escape(self.prefixes)}][A-Za-z][\w-]*(?:\s|$)") if self.prefixes else None
 
     def drop_reason(
         self,
@@ -62,10 +62,13 @@ class MessageFilter:
             return "interaction"
 
         text = content.strip()
-        if settings.drop_commands and self.command is not None and self.command.match(text):
-            return "command"
         if text:
-            if settings.drop_url_only and URL_ONLY.fullmatch(text):
+            # The first character rules out most messages before any pattern runs.
+            first = text[0]
+            if self.command is not None and first in self.prefixes and settings.drop_commands \
+                    and self.command.match(text):
+                return "command"
+            if (first == "h" or first == "<") and settings.drop_url_only and URL_ONLY.fullmatch(text):
                 return "url_only"
             return None
 

@@ -231,3 +231,12 @@ def test_dm_has_no_name_prefix(workspace, store):
     build(workspace)
     assert contents(workspace) == [["a", "b"]]
     assert load_sample(workspace, list_rows(workspace)[0].key)[0].channel_id == CHANNEL
+
+
+def test_token_estimate_counts_turns_and_prompts(workspace, store):
+    dm_history(store)
+    # Turns of 14, 14, 18 and 9 characters, then 2 and 3: 4 + 4 + 5 + 3 + 1 + 1 = 18 tokens
+    # at one token per four characters, rounded up.
+    assert build(workspace, system_prompt="").stats.token_estimate == 18
+    # An 8-character prompt is 2 tokens in each of the 2 samples.
+    assert build(workspace, system_prompt="abcdefgh").stats.token_estimate == 22

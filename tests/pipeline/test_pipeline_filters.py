@@ -64,3 +64,8 @@ def test_command_prefixes_setting():
     message_filter = MessageFilter(PipelineSettings(command_prefixes="$"))
     assert message_filter.drop_reason("Default", "$balance", False, False, 0, 0, 0) == "command"
     assert message_filter.drop_reason("Default", "!play x", False, False, 0, 0, 0) is None
+
+
+def test_no_command_prefixes_keeps_commands():
+    message_filter = MessageFilter(PipelineSettings(command_prefixes=""))
+    assert message_filter.drop_reason("Default", "!play x", False, False, 0, 0, 0) is None
