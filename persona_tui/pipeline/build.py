@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -113,85 +114,84 @@ def _build(
     log.info("build started for persona %d", persona_id)
     stats = BuildStats()
 
-    # Read.
     report(0, 1, "read")
     authors = {row[0]: (row[1] or row[2], bool(row[3])) for row in workspace.db.execute(
         "SELECT id, display_name, name, is_bot FROM authors")}
     channels = {row[0]: (row[1], row[2]) for row in workspace.db.execute("SELECT id, name, kind FROM channels")}
-    rows = workspace.db.execute(
-        "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
-        "attachment_count, embed_count, sticker_count FROM messages "
-        "ORDER BY channel_id, timestamp_ms, id"
-    ).fetchall()
-    stats.messages_read = len(rows)
-    total = len(rows)
-
-    # Filter and normalise markup, in one pass over the messages.
-    message_filter = MessageFilter(settings)
     names = {author_id: name for author_id, (name, _) in authors.items() if name}
-    channel_names = {channel_id: name for channel_id, (name, _) in channels.items() if name}
-    normaliser = MarkupNormaliser(names, channel_names) if settings.normalise_markup else None
+    group_channels = _group_channels(workspace, channels, persona_id) if settings.group_name_prefix else set()
+    total = workspace.db.execute("SELECT count(*) FROM messages").fetchone()[0]
+
+    message_filter = MessageFilter(settings)
+    normaliser = MarkupNormaliser(names, {key: name for key, (name, _) in channels.items() if name}) \
+        if settings.normalise_markup else None
+    redactor = Redactor(settings)
     bots = {author_id for author_id, (_, is_bot) in authors.items() if is_bot}
     dropped = dict.fromkeys(DROP_RULES, 0)
-    kept = []
-    texts = []
-    for index, row in enumerate(rows):
-        if index % CHUNK == 0:
-            report(index, total, "filter")
-        reason = message_filter.drop_reason(row[4], row[5], row[2] in bots, row[6], row[7], row[8], row[9])
-        if reason is not None:
-            dropped[reason] += 1
-            continue
-        kept.append(row)
-        texts.append((normaliser.normalise(row[5]) if normaliser else row[5]).strip())
-    stats.dropped = dropped
-    stats.normalised = dict(normaliser.counts) if normaliser else {}
-    del rows
-
-    # Redact, all texts in one batch.
-    report(0, len(kept), "redact")
-    redactor = Redactor(settings)
-    redacted = redactor.redact_all(texts)
-    stats.redactions = dict(redactor.counts)
-
-    # Windows and samples, channel by channel.
-    report(0, len(kept), "samples")
-    clean = []
-    for index, row in enumerate(kept):
-        result = redacted.get(index)
-        if result is None:
-            original = content = texts[index]
-            redactions = []
-        else:
-            original, content, redactions = result.original, result.content, result.redactions
-        if not content:
-            stats.empty_after_cleaning += 1
-            continue
-        clean.append(CleanMessage(row[0], row[1], row[2], row[3], original, content, redactions))
-    del kept, texts, redacted
-    stats.messages_kept = len(clean)
-    stats.persona_messages = sum(1 for message in clean if message.author_id == persona_id)
-
     system_tokens = estimate_tokens(settings.system_prompt) if settings.system_prompt else 0
     budget = max(1, settings.max_tokens_per_sample - system_tokens)
     counts = AssembleCounts()
     samples: list[Sample] = []
-    done = 0
-    for channel_id, group in groupby(clean, key=lambda message: message.channel_id):
-        channel_messages = list(group)
-        stats.channels += 1
-        speaker_names = None
-        if settings.group_name_prefix and _is_group(channel_id, channel_messages, channels, persona_id):
-            speaker_names = names
-        for window in split_windows(channel_messages, settings.gap_minutes):
-            stats.windows += 1
-            turns = merge_turns(window, persona_id, speaker_names)
-            stats.merged_messages += len(window) - len(turns)
-            samples.extend(window_samples(channel_id, turns, budget_tokens=budget,
-                                          validation_share=settings.validation_share, counts=counts))
-        done += len(channel_messages)
-        report(done, len(clean), "samples")
+    channel_ids: set[int] = set()
 
+    # The history is processed in chunks that end at a channel change or a silence, so no
+    # conversation window spans two chunks and memory holds one chunk of messages at a time.
+    cursor = workspace.db.execute(
+        "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
+        "attachment_count, embed_count, sticker_count FROM messages "
+        "ORDER BY channel_id, timestamp_ms, id"
+    )
+    done = 0
+    for chunk in _read_chunks(cursor, settings.gap_minutes * 60_000):
+        # Filter and normalise markup, in one pass over the messages.
+        report(done, total, "filter")
+        kept = []
+        texts = []
+        for row in chunk:
+            reason = message_filter.drop_reason(row[4], row[5], row[2] in bots, row[6], row[7], row[8], row[9])
+            if reason is not None:
+                dropped[reason] += 1
+                continue
+            kept.append(row)
+            texts.append((normaliser.normalise(row[5]) if normaliser else row[5]).strip())
+
+        # Redact the chunk's texts in one batch.
+        report(done, total, "redact")
+        redacted = redactor.redact_all(texts)
+
+        # Windows and samples, channel by channel.
+        report(done, total, "samples")
+        clean = []
+        for index, row in enumerate(kept):
+            result = redacted.get(index)
+            if result is None:
+                original = content = texts[index]
+                redactions = []
+            else:
+                original, content, redactions = result.original, result.content, result.redactions
+            if not content:
+                stats.empty_after_cleaning += 1
+                continue
+            clean.append(CleanMessage(row[0], row[1], row[2], row[3], original, content, redactions))
+        stats.messages_kept += len(clean)
+        stats.persona_messages += sum(1 for message in clean if message.author_id == persona_id)
+
+        for channel_id, group in groupby(clean, key=lambda message: message.channel_id):
+            channel_ids.add(channel_id)
+            speaker_names = names if channel_id in group_channels else None
+            for window in split_windows(list(group), settings.gap_minutes):
+                stats.windows += 1
+                turns = merge_turns(window, persona_id, speaker_names)
+                stats.merged_messages += len(window) - len(turns)
+                samples.extend(window_samples(channel_id, turns, budget_tokens=budget,
+                                              validation_share=settings.validation_share, counts=counts))
+        done += len(chunk)
+
+    stats.messages_read = done
+    stats.dropped = dropped
+    stats.normalised = dict(normaliser.counts) if normaliser else {}
+    stats.redactions = dict(redactor.counts)
+    stats.channels = len(channel_ids)
     samples.sort(key=lambda sample: (sample.started_ms, sample.channel_id, sample.key))
     _count_samples(stats, samples, counts, system_tokens)
     stats.notes = _one_sided_notes(workspace, persona_id, stats)
@@ -211,12 +211,36 @@ def _build(
     return BuildResult(stats, replaced.kept_decisions, replaced.lost_decisions)
 
 
-def _is_group(channel_id: int, messages: list[CleanMessage], channels: dict, persona_id: int) -> bool:
-    kind = channels.get(channel_id, (None, "unknown"))[1]
-    if kind in GROUP_KINDS:
-        return True
-    others = {message.author_id for message in messages if message.author_id != persona_id}
-    return len(others) > 1
+def _read_chunks(cursor: sqlite3.Cursor, gap_ms: float) -> Iterator[list[tuple]]:
+    """Yield the cursor's rows (sorted by channel and time) in chunks of at least CHUNK
+    rows, each cut where the channel changes or at a silence of at least `gap_ms`.
+    Dropping messages only widens silences, so a cut here is a window edge after
+    filtering as well."""
+    chunk: list[tuple] = []
+    while rows := cursor.fetchmany(CHUNK):
+        for row in rows:
+            if len(chunk) >= CHUNK:
+                previous = chunk[-1]
+                if row[1] != previous[1] or row[3] - previous[3] >= gap_ms:
+                    yield chunk
+                    chunk = []
+            chunk.append(row)
+    if chunk:
+        yield chunk
+
+
+def _group_channels(workspace: Workspace, channels: dict[int, tuple[str | None, str]], persona_id: int) -> set[int]:
+    """Return the channels whose user turns name their speaker: group DMs, guild channels
+    and threads, and any other channel where more than one person besides the persona
+    wrote (bots do not count)."""
+    groups = {channel_id for channel_id, (_, kind) in channels.items() if kind in GROUP_KINDS}
+    cursor = workspace.db.execute(
+        "SELECT m.channel_id FROM messages m JOIN authors a ON a.id = m.author_id "
+        "WHERE a.is_bot = 0 AND m.author_id != ? GROUP BY m.channel_id HAVING count(DISTINCT m.author_id) > 1",
+        (persona_id,),
+    )
+    groups.update(row[0] for row in cursor)
+    return groups
 
 
 def _count_samples(stats: BuildStats, samples: list[Sample], counts: AssembleCounts, system_tokens: int) -> None:

@@ -240,3 +240,15 @@ def test_token_estimate_counts_turns_and_prompts(workspace, store):
     assert build(workspace, system_prompt="").stats.token_estimate == 18
     # An 8-character prompt is 2 tokens in each of the 2 samples.
     assert build(workspace, system_prompt="abcdefgh").stats.token_estimate == 22
+
+
+def test_small_chunks_give_same_build(workspace, store, monkeypatch):
+    dm_history(store)
+    whole = build(workspace).stats
+    whole_contents = contents(workspace)
+
+    # Chunks of at least 3 messages cut the 16 messages at the two long silences.
+    monkeypatch.setattr("persona_tui.pipeline.build.CHUNK", 3)
+    chunked = build(workspace).stats
+    assert contents(workspace) == whole_contents
+    assert chunked == whole
