@@ -1,8 +1,7 @@
 """Time `build_samples` + `export_dataset` against msgspec decoding the same export.
 
 Usage:
-    python /work/shared/tools/gen_dce.py --messages 178000 --seed 1 --out benchmarks/out/dm-178k.json
-    .venv/bin/python benchmarks/bench_build.py benchmarks/out/dm-178k.json --me 100000000000000001
+    .venv/bin/python benchmarks/bench_build.py EXPORT.json --me AUTHOR_ID [--repeat 3]
 
 The export is loaded into a fresh workspace first (with the importer when this checkout
 has one, else by inserting the decoded messages directly); loading is not part of the

@@ -18,7 +18,7 @@ from persona_tui.pipeline.split import assign_split
 
 @dataclass(slots=True)
 class AssembleCounts:
-    """What assembling dropped or split, summed over every window."""
+    """Counts of the turns dropped and windows split while assembling, over all windows."""
 
     leading_assistant_turns: int = 0
     trailing_user_turns: int = 0

@@ -1,8 +1,9 @@
 """The preparation build: stored messages in, training samples and statistics out.
 
-The steps run in order over the whole history: read, filter, normalise markup, redact,
-cut windows and assemble samples, store. Nothing is written until the last step, so a
-cancelled or failed build leaves the previous samples and statistics as they were.
+The history is read in chunks that end at a silence. Each chunk is filtered, its markup
+normalised, redacted in one batch, cut into windows and assembled into samples. Nothing is
+written until the last step (store), so a cancelled or failed build leaves the previous
+samples and statistics as they were.
 """
 
 from __future__ import annotations
@@ -37,14 +38,15 @@ STEPS = ("read", "filter", "redact", "samples", "store")
 # exported range.
 GROUP_KINDS = frozenset({"group", "guild", "thread"})
 
-# How many messages a loop handles between two cancel checks and progress reports.
+# The minimum messages per chunk. A chunk runs on to the next silence, and the build checks
+# for cancel and reports progress between the steps of each chunk.
 CHUNK = 20_000
 
 ProgressCallback = Callable[[int, int, str], None]
 
 
 class BuildError(Exception):
-    """A build that cannot run with these settings; the message says what to change."""
+    """A build that cannot run with these settings. The message names what to change."""
 
 
 class BuildCancelled(Exception):
@@ -67,9 +69,10 @@ def build_samples(
 ) -> BuildResult:
     """Build the samples from every stored message and replace the previous build's.
 
-    `progress(done, total, step_name)` is called as each step starts and every CHUNK
-    messages within it; `cancel` stops the build before it stores anything and raises
-    BuildCancelled. Raise BuildError when the settings are invalid or name no persona.
+    `progress(done_messages, total_messages, step_name)` is called as each step of each
+    chunk (about CHUNK messages) starts. Setting `cancel` stops the build at the next such
+    call, before it stores anything, and raises BuildCancelled. Raise BuildError when the
+    settings are invalid or name no persona.
     """
     with _cyclic_gc_paused():
         return _build(workspace, settings or load_settings(workspace), progress, cancel)
@@ -79,7 +82,8 @@ def build_samples(
 def _cyclic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for the build. The build allocates several
     objects per message that all live until it ends, and each collection would rescan
-    them without freeing anything (about a third of the build time on 178,000 messages).
+    them without freeing anything (20-37% of the build time on 178,000 messages, measured
+    with benchmarks/bench_build.py).
     Reference counting still frees everything, because the build makes no cycles."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -134,8 +138,8 @@ def _build(
     samples: list[Sample] = []
     channel_ids: set[int] = set()
 
-    # The history is processed in chunks that end at a channel change or a silence, so no
-    # conversation window spans two chunks and memory holds one chunk of messages at a time.
+    # The history is processed in chunks that end at a channel change or a silence. So no
+    # conversation window spans two chunks, and only one chunk of messages is in memory.
     cursor = workspace.db.execute(
         "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
         "attachment_count, embed_count, sticker_count FROM messages "

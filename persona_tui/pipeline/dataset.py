@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class DatasetError(Exception):
-    """No dataset can be written; the message says why and what to do."""
+    """No dataset can be written. The message gives the reason and what to do."""
 
 
 @dataclass(slots=True)

@@ -1,10 +1,10 @@
 """Discord markup rewritten into the text a person reads, for raw and rendered exports.
 
-Raw exports (`--markdown false`, the data package, fetches) carry `<:name:id>`,
+Raw exports (`--markdown false`, the data package, fetches) contain `<:name:id>`,
 `<@id>`, `<#id>`, `<@&id>` and `<t:unix:style>`. Rendered DCE exports already show
-`:name:`, `@Name` and `#name`, but mark what they could not resolve as `@Unknown`,
-`#deleted-channel`, `@deleted-role` and `Invalid date`; those become neutral words so
-the model does not learn the exporter's fallbacks.
+`:name:`, `@Name` and `#name`. Where DCE could not resolve a mention or date, it writes
+`@Unknown`, `#deleted-channel`, `@deleted-role` or `Invalid date`. Those become neutral
+words, so the model does not learn the exporter's fallbacks.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 
-# Neutral stand-ins for a mention or date nobody can resolve.
+# Neutral replacements for a mention or date that cannot be resolved.
 UNKNOWN_USER = "@someone"
 UNKNOWN_CHANNEL = "#channel"
 UNKNOWN_ROLE = "@role"

@@ -1,6 +1,6 @@
 """Turns: consecutive messages of one role merged into one text joined by newlines.
 
-The model learns to answer with several short lines, and the bot splits a reply back
+The model learns to reply with several short lines, and the bot splits a reply back
 into messages at the newlines. In a group chat every other speaker is the `user` role, so
 their consecutive messages share a turn and each speaker's block starts with "Name: ".
 """

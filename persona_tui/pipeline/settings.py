@@ -31,7 +31,7 @@ def _describe(text: str, unit: str = "") -> dict[str, str]:
 
 @dataclass(slots=True)
 class PipelineSettings:
-    """The rules `build_samples` applies; the defaults are the ones the design document sets."""
+    """The rules `build_samples` applies, each with its default."""
 
     persona_author_id: int | None = field(default=None, metadata=_describe(
         "the author whose messages become assistant turns (see `persona-tui authors`)", "snowflake id"))
@@ -133,7 +133,7 @@ def load_settings(workspace: Workspace) -> PipelineSettings:
 
 
 def save_settings(workspace: Workspace, settings: PipelineSettings) -> None:
-    """Store the settings; raise ValueError when a value is invalid."""
+    """Store the settings, or raise ValueError when a value is invalid."""
     problems = settings.validate()
     if problems:
         raise ValueError(" ".join(problems))

@@ -1,4 +1,4 @@
-"""Conversation windows: a channel's messages cut wherever nobody wrote for a while."""
+"""Conversation windows: a channel's messages cut at every long silence."""
 
 from __future__ import annotations
 

@@ -20,9 +20,9 @@ from persona_tui.pipeline.settings import PipelineSettings
 
 SEPARATOR = "\x00"
 
-# When two candidates overlap, the one from the earlier kind wins: a token inside a link
-# is a secret, a link with a secret parameter goes whole (even an invite link, so no
-# token is left behind), an e-mail's digits are not a phone number.
+# When two candidates overlap, the one from the earlier kind wins. A token inside a link
+# is a secret. A link with a secret parameter goes whole, even an invite link, so no token
+# is left behind. The digits of an e-mail address are not a phone number.
 PRIORITY = ("user", "secret", "url", "invite", "email", "iban", "card", "ssn", "ip", "phone", "address")
 
 # How many characters before a candidate the context words may be in ("my cell is ...").
@@ -60,8 +60,8 @@ class Redactor:
         self.exact = re.compile("|".join(map(re.escape, exact)), re.IGNORECASE) if exact else None
 
     def redact_all(self, texts: list[str]) -> dict[int, RedactedText]:
-        """Redact every text; return the redacted ones by their index in `texts` (a text
-        missing from the result has nothing to redact)."""
+        """Redact every text and return the redacted ones by their index in `texts`. A
+        text missing from the result has nothing to redact."""
         joined = SEPARATOR.join(texts)
         if joined.count(SEPARATOR) != len(texts) - 1:
             # A text contains NUL itself; blank it in the scanned copy, keeping offsets.
@@ -113,9 +113,9 @@ class Redactor:
     def _candidates(self, scan: _Scan) -> Iterator[tuple[int, int, int, str, str]]:
         """Yield (text index, start, end, kind, rule) of every validated candidate.
 
-        Each family of patterns only scans the texts that contain its trigger (a digit,
-        an '@', a link, a spelled-out "at", a token prefix), found by one fast scan of
-        the joined text, because most chat messages contain none of them.
+        Each family of patterns only scans the texts that contain its trigger: a digit,
+        an '@', a link, a spelled-out "at" or a token prefix. One fast scan of the joined
+        text finds them, and most chat messages contain none.
         """
         kinds = self.kinds
         if self.exact is not None:

@@ -18,10 +18,10 @@ LINK_TRIGGER = re.compile("http|discord")
 SPELLED_AT_TRIGGER = re.compile(r"[ (\[{]at[ )\]}]")
 SECRET_TRIGGER = re.compile(r"sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|AIza|\.[\w-]{6}\.")
 
-# Tokens with a recognisable shape. Discord bot tokens are three base64url parts (the first
-# encodes the bot's id); the others are the published prefixes of OpenAI (`sk-`, `sk-proj-`),
-# Anthropic (`sk-ant-`), GitHub (`ghp_` and friends, `github_pat_`), Slack (`xox?-`),
-# AWS access key ids (`AKIA`) and Google API keys (`AIza`).
+# Tokens with a recognisable shape. Discord bot tokens are three base64url parts, and the
+# first part encodes the bot's id. The others start with a published prefix: OpenAI
+# (`sk-`, `sk-proj-`), Anthropic (`sk-ant-`), GitHub (`ghp_` and friends, `github_pat_`),
+# Slack (`xox?-`), AWS access key ids (`AKIA`) and Google API keys (`AIza`).
 SECRET = re.compile(
     r"(?<![\w-])(?:"
     r"[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"
@@ -97,7 +97,7 @@ ADDRESS = re.compile(
     r"(?:,\s*[A-Z][A-Za-z .]{1,30}?,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
 )
 
-# Words before a number that say it is a phone number, checked in the few characters
+# Words that mark the number after them as a phone number. They are looked for just
 # before a candidate that is a possible but not a valid number (e.g. 555 numbers).
 PHONE_CONTEXT = re.compile(
     r"(?i:\b(?:call|text|txt|phone|number|num|cell|mobile|tel|whatsapp|signal|ring|digits|reach me)\b)"

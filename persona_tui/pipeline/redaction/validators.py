@@ -123,9 +123,10 @@ def _is_phone(candidate: str, regions: list[str], has_context: bool) -> bool:
 
 def phone_span(candidate: str, before: str, regions: list[str]) -> int:
     """Return the length of the longest leading part of `candidate` that is a phone number
-    (0 for none). The candidate pattern is greedy, so "415 555 0132 45" still finds the
-    valid number in front of the trailing group; context words only decide when no
-    leading part is a valid number.
+    (0 for none).
+
+    The candidate pattern is greedy, so this finds the valid number "415 555 0132" in
+    "415 555 0132 45". Context words only decide when no leading part is a valid number.
     """
     ends = [match.start() for match in re.finditer(r"[ .-]", candidate)] + [len(candidate)]
     for end in reversed(ends):
