@@ -146,6 +146,17 @@ MIGRATIONS: list[str] = [
         sandbox INTEGER NOT NULL DEFAULT 0
     );
 
+    -- Files uploaded to Together, keyed by content hash and API base URL, so a relaunch
+    -- with the same dataset reuses the validated file instead of uploading it again.
+    CREATE TABLE uploaded_files (
+        sha256 TEXT NOT NULL,
+        base_url TEXT NOT NULL,          -- '' for the real API
+        file_id TEXT NOT NULL,
+        processing_status TEXT NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, base_url)
+    );
+
     CREATE TABLE job_metrics (
         job_id TEXT NOT NULL,
         step INTEGER NOT NULL,

@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "persona_tui.cli.chat",
     "persona_tui.cli.targets",
     "persona_tui.cli.serve",
+    "persona_tui.cli.keys",
+    "persona_tui.cli.train",
 ]
 
 

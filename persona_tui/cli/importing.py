@@ -59,7 +59,7 @@ def run_import(args: argparse.Namespace) -> int:
             "Samples need another source, such as a DiscordChatExporter export, for the other side.",
             highlight=False,
         )
-    console.print(f"{report.new_messages:,} new messages from {report.messages_read:,} read.")
+    console.print(f"{report.new_messages:,} new messages from {report.messages_read:,} read.", highlight=False)
     return 1 if report.failed else 0
 
 

@@ -7,6 +7,10 @@ ROUTE_MODULES: list[str] = [
     "chat",
     "endpoints",
     "downloads",
+    "files",
+    "models",
+    "fine_tunes",
+    "control",
 ]
 
 for _name in ROUTE_MODULES:

@@ -42,6 +42,9 @@ STREAMING_BATCH = 2000
 # memory, so the error names the region the streaming parser had reached.
 LOCATE_ERROR_LIMIT_BYTES = 64 * 1024 * 1024
 
+# DCE writes no byte order mark, but a file re-saved by a Windows editor can start with one.
+UTF8_BOM = b"\xef\xbb\xbf"
+
 MESSAGES_DECODER = msgspec.json.Decoder(list[DceMessage])
 HEADER_DECODER = msgspec.json.Decoder(DceHeader)
 
@@ -88,7 +91,7 @@ def read_indented(path: Path, chunk_bytes: int | None = None) -> DceExport:
     # The preamble ends with a comma after `exportedAt` (or `channel`), so appending an
     # empty messages array closes it into a JSON object.
     try:
-        header = decode_header(path, head[: match.start()] + b'\n"messages": []}')
+        header = decode_header(path, head[: match.start()].removeprefix(UTF8_BOM) + b'\n"messages": []}')
     except msgspec.DecodeError as error:
         raise LayoutMismatch(f"preamble does not decode: {error}") from error
 
@@ -187,15 +190,23 @@ class CountingReader:
         return data
 
 
+def json_start(file) -> int:
+    """Move past a byte order mark, if any, and return the offset where the JSON starts."""
+    start = len(UTF8_BOM) if file.read(len(UTF8_BOM)) == UTF8_BOM else 0
+    file.seek(start)
+    return start
+
+
 def read_streaming(path: Path) -> DceExport:
     """Open a DCE export in any JSON layout with ijson; raise SourceError when it is not
     valid JSON or lacks the channel."""
     import ijson
 
     with path.open("rb") as file:
+        start = json_start(file)
         try:
             guild = next(ijson.items(file, "guild"), None)
-            file.seek(0)
+            file.seek(start)
             channel = next(ijson.items(file, "channel"), None)
         except ijson.JSONError as error:
             raise invalid_json_error(path, error, None) from error
@@ -215,6 +226,7 @@ def iter_streaming_batches(path: Path) -> Iterator[tuple[list[DceMessage], int]]
     import ijson
 
     with path.open("rb") as file:
+        json_start(file)
         reader = CountingReader(file)
         batch: list[dict] = []
         try:

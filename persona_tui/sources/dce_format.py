@@ -49,6 +49,10 @@ CHANNEL_KINDS = {
 }
 
 
+class CountedItem(msgspec.Struct):
+    """An attachment, embed or sticker: only counted, so none of its fields are declared."""
+
+
 class DceUser(msgspec.Struct):
     id: str | int
     name: str = ""
@@ -71,9 +75,9 @@ class DceMessage(msgspec.Struct):
     author: DceUser
     type: str | int = "Default"
     content: str = ""
-    attachments: list[msgspec.Raw] = []
-    embeds: list[msgspec.Raw] = []
-    stickers: list[msgspec.Raw] = []
+    attachments: list[CountedItem] = []
+    embeds: list[CountedItem] = []
+    stickers: list[CountedItem] = []
     reference: DceReference | None = None
     interaction: DceInteraction | None = None
 

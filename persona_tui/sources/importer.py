@@ -116,7 +116,7 @@ def import_paths(
     report = ImportReport()
     planned: list[DetectedSource] = []
     for raw_path in paths:
-        path = Path(raw_path).expanduser()
+        path = Path(raw_path).expanduser().absolute()
         try:
             planned.extend(detect_paths(path))
         except SourceError as error:

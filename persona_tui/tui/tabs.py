@@ -17,4 +17,5 @@ class TabSpec:
 TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
     TabSpec("chat", "Chat", "5", "persona_tui.tui.screens.chat:ChatTab"),
+    TabSpec("train", "Train", "4", "persona_tui.tui.screens.train:TrainTab"),
 ]

@@ -29,6 +29,24 @@ def test_import_command_exit_codes(tmp_path, samples_dir, capsys):
     assert "0 new messages from 0 read." in output
 
 
+def test_import_command_package_note(tmp_path, capsys):
+    package = tmp_path / "package"
+    (package / "Account").mkdir(parents=True)
+    (package / "Account" / "user.json").write_text('{"id": "300", "username": "owner"}')
+    channel = package / "Messages" / "c123"
+    channel.mkdir(parents=True)
+    (channel / "channel.json").write_text('{"id": "123", "type": 1}')
+    (channel / "messages.json").write_text('[{"ID": 5, "Timestamp": "2022-09-09 00:14:25", "Contents": "hi"}]')
+
+    status = main(["--workspace", str(tmp_path / "workspace"), "import", str(package)])
+
+    output = capsys.readouterr().out
+    assert status == 0
+    assert "one-sided" in output
+    assert "no replies" in output
+    assert "1 new messages from 1 read." in output
+
+
 def test_authors_command(tmp_path, samples_dir, capsys):
     workspace_dir = tmp_path / "workspace"
     main(["--workspace", str(workspace_dir), "import", str(samples_dir / "dce-example-guild/thread-thomas.json")])

@@ -203,14 +203,43 @@ def test_layouts_import_the_same(workspace, tmp_path, indent, newline):
     assert workspace.db.execute("SELECT count(*) FROM authors").fetchone()[0] == 3
 
 
+@pytest.mark.parametrize("indent", [2, None])
+def test_byte_order_mark(workspace, tmp_path, indent):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(export([message(1), message(2)]), indent=indent).encode())
+
+    report = import_paths(workspace, [path])
+
+    assert report.sources[0].status == "imported"
+    assert stored(workspace) == [1, 2]
+
+
 def test_compact_file_uses_streaming(workspace, tmp_path, caplog):
-    path = write(tmp_path / "compact.json", export([message(1), message(2)]), indent=None)
+    messages = [
+        message(1),
+        message(2, "", attachments=[{"id": "1", "url": "u", "fileName": "a.png", "fileSizeBytes": 1}],
+                stickers=[{"id": "3", "name": "wave", "format": "Png", "sourceUrl": "u"}]),
+        message(3, "https://example.com", embeds=[{"title": "x", "url": "https://example.com", "fields": []}]),
+        message(4, "pong", interaction={"id": "99", "name": "ping", "user": author()}),
+        message(5, "yes", kind="Reply", reference={"messageId": "3", "channelId": CHANNEL_ID, "guildId": None}),
+    ]
+    path = write(tmp_path / "compact.json", export(messages), indent=None)
 
     with caplog.at_level(logging.INFO, logger="persona_tui.sources.importer"):
-        import_paths(workspace, [path])
+        report = import_paths(workspace, [path])
 
     assert "streaming parser" in caplog.text
-    assert stored(workspace) == [1, 2]
+    assert report.sources[0].status == "imported"
+    rows = workspace.db.execute(
+        "SELECT id, attachment_count, sticker_count, embed_count, is_interaction, reply_to FROM messages ORDER BY id"
+    ).fetchall()
+    assert [tuple(row) for row in rows] == [
+        (1, 0, 0, 0, 0, None),
+        (2, 1, 1, 0, 0, None),
+        (3, 0, 0, 1, 0, None),
+        (4, 0, 0, 0, 1, None),
+        (5, 0, 0, 0, 0, 3),
+    ]
 
 
 def test_empty_channel(workspace, tmp_path):
