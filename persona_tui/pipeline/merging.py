@@ -54,12 +54,16 @@ def _merge_run(run: list[CleanMessage], persona_id: int, speaker_names: dict[int
             previous_author = message.author_id
 
     if not any(leads) and not any(message.redactions for message in run):
-        # The common case: plain joins, no spans to shift.
-        original = "\n".join([message.original for message in run])
+        # The common case: plain joins, no spans to shift, and nothing redacted, so the
+        # original and the content are one string object (a million-message build keeps
+        # every turn in memory until it stores them).
         content = "\n".join([message.content for message in run])
+        original = content
         redactions = []
     else:
         original, content, redactions = _join_with_spans(run, leads)
+        if not redactions:
+            original = content
 
     turn = Turn(
         role=role,
