@@ -3,20 +3,17 @@
 Usage:
     .venv/bin/python benchmarks/bench_build.py EXPORT.json --me AUTHOR_ID [--repeat 3]
 
-The export is loaded into a fresh workspace first (with the importer when this checkout
-has one, else by inserting the decoded messages directly); loading is not part of the
-timed build. msgspec's decode is the yardstick: the time a fast typed decoder needs just
+The export is imported into a fresh workspace first, and the import is not part of the
+timed steps. msgspec's decode is the yardstick: the time a fast typed decoder needs just
 to read the file, measured in the same run so machine noise affects both sides alike.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
@@ -24,6 +21,7 @@ import msgspec
 from persona_tui.pipeline.build import build_samples
 from persona_tui.pipeline.dataset import export_dataset
 from persona_tui.pipeline.settings import PipelineSettings, save_settings
+from persona_tui.sources.importer import import_paths
 from persona_tui.workspace import Workspace
 
 
@@ -62,27 +60,6 @@ def decode(path: Path) -> Export:
     return msgspec.json.decode(path.read_bytes(), type=Export)
 
 
-def load_directly(workspace: Workspace, export: Export) -> None:
-    """Insert the decoded messages, as the importer would store them."""
-    channel_id = int(export.channel.id)
-    authors = {}
-    rows = []
-    for message in export.messages:
-        authors[message.author.id] = message.author
-        timestamp_ms = int(datetime.fromisoformat(message.timestamp).timestamp() * 1000)
-        rows.append((int(message.id), channel_id, int(message.author.id), timestamp_ms, message.type,
-                     message.content, len(message.attachments), len(message.embeds), len(message.stickers),
-                     int(message.interaction is not None), 1))
-    with workspace.transaction() as db:
-        db.execute("INSERT INTO sources(id, path, kind, imported_at, status) VALUES (1, 'bench', 'dce', '', 'ok')")
-        db.execute("INSERT INTO channels(id, name, kind) VALUES (?, ?, 'dm')", (channel_id, export.channel.name))
-        db.executemany("INSERT INTO authors(id, name, display_name, is_bot) VALUES (?,?,?,?)",
-                       [(int(a.id), a.name, a.nickname, int(a.isBot)) for a in authors.values()])
-        db.executemany("INSERT INTO messages(id, channel_id, author_id, timestamp_ms, type, content, "
-                       "attachment_count, embed_count, sticker_count, is_interaction, source_id) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("export", type=Path, help="a DiscordChatExporter JSON file")
@@ -90,18 +67,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timed step; the minimum is reported")
     args = parser.parse_args()
 
-    export, _ = _timed(lambda: decode(args.export))
     with tempfile.TemporaryDirectory() as temporary, Workspace.open(Path(temporary) / "ws") as workspace:
-        has_importer = importlib.util.find_spec("persona_tui.sources.importer") is not None
-        if has_importer:
-            from persona_tui.sources.importer import import_paths
-
-            _, load_seconds = _timed(lambda: import_paths(workspace, [args.export]))
-        else:
-            _, load_seconds = _timed(lambda: load_directly(workspace, export))
+        _, load_seconds = _timed(lambda: import_paths(workspace, [args.export]))
         save_settings(workspace, PipelineSettings(persona_author_id=args.me))
-        # The CLI does not hold a decoded export while it builds; neither should this.
-        del export
 
         # Decode, build and export alternate, so a busy minute on a shared machine slows
         # both sides of the ratio instead of one.
@@ -115,7 +83,7 @@ def main() -> int:
 
     total = build_seconds + export_seconds
     print(f"file: {args.export} ({args.export.stat().st_size / 1e6:.1f} MB, {result.stats.messages_read:,} messages)")
-    print(f"loaded with {'the importer' if has_importer else 'direct inserts'} in {load_seconds:.2f} s (not timed below)")
+    print(f"imported in {load_seconds:.2f} s (not timed below)")
     print(f"msgspec decode:  {decode_seconds:.2f} s")
     print(f"build_samples:   {build_seconds:.2f} s ({result.stats.samples:,} samples)")
     print(f"export_dataset:  {export_seconds:.2f} s ({dataset.train_count:,} train, {dataset.validation_count:,} validation)")

@@ -13,7 +13,7 @@ PERSONA, FRIEND, THIRD, BOT, CHANNEL = 1000, 2000, 3000, 4000, 500
 
 
 def dm_history(store):
-    """Three windows in one DM; the comments say what each message becomes."""
+    """Store three windows in one DM. The comment on each message gives what it becomes."""
     store.conversation([
         (FRIEND, "hey", 0),                               # window 1, user turn 1
         (FRIEND, "you there?", 1),                        # merged into user turn 1

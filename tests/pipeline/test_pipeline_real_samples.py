@@ -3,9 +3,10 @@
 How the expected values were found: list every message of every file (id, type, author,
 isBot, content, attachment/embed/sticker counts), then apply the rules by hand.
 
-- Distinct message ids: DM_2A_2M 3; GC_3A_5M 4 new (its ids 530805779645595660 and 100
-  are also in DM_2A_2M, and the first import keeps them, in the DM); SV_5A_5M 4 (one id
-  appears twice); chill-talk and its variant 6 together; general 1; thread-thomas 5: 23.
+- Distinct message ids, 23 in all: DM_2A_2M 3, GC_3A_5M 4 new, SV_5A_5M 4 (one id
+  appears twice), chill-talk and its variant 6 together, general 1, thread-thomas 5.
+  GC_3A_5M's ids 530805779645595660 and 100 are also in DM_2A_2M, and the first import
+  keeps them, in the DM.
 - Dropped: `type` 3 (the DM's Call, GC's ChannelNameChange and ChannelIconChange),
   `bot` 1 (the DM's "something something text"). The Call's author is also a bot, but
   the type rule comes first. "RICK NITRO" is not flagged as a bot, and the SV message with
