@@ -69,6 +69,8 @@ def build_samples(
 ) -> BuildResult:
     """Build the samples from every stored message and replace the previous build's.
 
+    `settings` defaults to the stored settings, and passed settings are not stored.
+
     `progress(done_messages, total_messages, step_name)` is called as each step of each
     chunk (about CHUNK messages) starts. Setting `cancel` stops the build at the next such
     call, before it stores anything, and raises BuildCancelled. Raise BuildError when the

@@ -94,6 +94,9 @@ LOOK_ALIKES = [
     "bob@home",
     "the year 2023 and 2024",
     "snowflake 4111111111111111111",
+    "https://example.com/item/4111111111111111",
+    "https://example.com/?ref=4111111111111111",
+    "https://discord.com/channels/1012224565567721552/1060927310439657577",
 ]
 
 

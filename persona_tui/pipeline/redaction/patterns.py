@@ -69,8 +69,9 @@ SSN_SPACED = re.compile(
     r"(?i:\b(?:ssn|social security(?: number| no\.?)?)\b)\s*(?:(?i:is)\s+|[:#=]\s*)?(\d{3}[ ]?\d{2}[ ]?\d{4})(?![\w-])"
 )
 
-# 13 to 19 digits, optionally in groups split by spaces or dashes; Luhn decides.
-CARD = re.compile(r"(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)")
+# 13 to 19 digits, optionally in groups split by spaces or dashes, and Luhn decides. Digits
+# inside a link or markup (after '/', '=', ':', '#'...) are ids, not cards.
+CARD = re.compile(r"(?<![\w.:/=?&#<@-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)")
 
 IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w])")
 
