@@ -45,22 +45,23 @@ def merge_turns(
 
 def _merge_run(run: list[CleanMessage], persona_id: int, speaker_names: dict[int, str] | None) -> TimedTurn:
     role = "assistant" if run[0].author_id == persona_id else "user"
-    leads = ["" for _ in run]
-    if speaker_names is not None and role == "user":
-        previous_author = None
-        for index, message in enumerate(run):
-            if message.author_id != previous_author:
-                leads[index] = f"{speaker_names.get(message.author_id, 'Someone')}: "
-            previous_author = message.author_id
+    named = speaker_names is not None and role == "user"
 
-    if not any(leads) and not any(message.redactions for message in run):
+    if not named and not any(message.redactions for message in run):
         # The common case: plain joins, no spans to shift, and nothing redacted, so the
         # original and the content are one string object (a million-message build keeps
         # every turn in memory until it stores them).
-        content = "\n".join([message.content for message in run])
+        content = run[0].content if len(run) == 1 else "\n".join([message.content for message in run])
         original = content
         redactions = []
     else:
+        leads = ["" for _ in run]
+        if named:
+            previous_author = None
+            for index, message in enumerate(run):
+                if message.author_id != previous_author:
+                    leads[index] = f"{speaker_names.get(message.author_id, 'Someone')}: "
+                previous_author = message.author_id
         original, content, redactions = _join_with_spans(run, leads)
         if not redactions:
             original = content

@@ -122,7 +122,9 @@ class Redactor:
             for match in self.exact.finditer(scan.joined):
                 index = bisect_right(scan.starts, match.start()) - 1
                 base = scan.starts[index]
-                kind = self.exact_kinds[match.group().casefold()]
+                # IGNORECASE and casefold() differ for a few characters; a match whose
+                # casefold is not a key is still redacted, as a secret.
+                kind = self.exact_kinds.get(match.group().casefold(), "secret")
                 yield index, match.start() - base, match.end() - base, kind, "user:exact"
 
         if "secret" in kinds:
