@@ -32,6 +32,8 @@ from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+# The step names `progress` reports, in order. Filter, redact and samples repeat for each
+# chunk of messages, and "done" follows the last step.
 STEPS = ("read", "filter", "redact", "samples", "store")
 
 # Channel kinds that are group conversations even when only two people wrote in the
@@ -151,14 +153,14 @@ def _build(
     for chunk in _read_chunks(cursor, settings.gap_minutes * 60_000):
         # Filter and normalise markup, in one pass over the messages.
         report(done, total, "filter")
-        kept = []
+        kept_rows = []
         texts = []
         for row in chunk:
             reason = message_filter.drop_reason(row[4], row[5], row[2] in bots, row[6], row[7], row[8], row[9])
             if reason is not None:
                 dropped[reason] += 1
                 continue
-            kept.append(row)
+            kept_rows.append(row)
             texts.append((normaliser.normalise(row[5]) if normaliser else row[5]).strip())
 
         # Redact the chunk's texts in one batch.
@@ -168,7 +170,7 @@ def _build(
         # Windows and samples, channel by channel.
         report(done, total, "samples")
         clean = []
-        for index, row in enumerate(kept):
+        for index, row in enumerate(kept_rows):
             result = redacted.get(index)
             if result is None:
                 original = content = texts[index]

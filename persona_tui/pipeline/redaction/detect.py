@@ -97,9 +97,9 @@ class Redactor:
         position = 0
         redacted_length = 0
         for span in chosen:
-            kept = text[position:span.start]
-            pieces.append(kept)
-            redacted_length += len(kept)
+            unchanged = text[position:span.start]
+            pieces.append(unchanged)
+            redacted_length += len(unchanged)
             placeholder = PLACEHOLDERS[span.kind]
             pieces.append(placeholder)
             redactions.append(Redaction(span.start, span.end, redacted_length,
