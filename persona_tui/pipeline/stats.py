@@ -88,7 +88,8 @@ def render_stats(stats: BuildStats) -> str:
     lines += _section("Markup rewritten", stats.normalised)
     lines += _section("Redactions", stats.redactions)
     lines.append(f"Messages merged into the previous turn: {stats.merged_messages:,}")
-    lines.append(f"Conversation windows: {stats.windows:,} in {stats.channels:,} channels "
+    channels = "channel" if stats.channels == 1 else "channels"
+    lines.append(f"Conversation windows: {stats.windows:,} in {stats.channels:,} {channels} "
                  f"({stats.windows_without_assistant:,} without a persona reply, "
                  f"{stats.windows_split:,} split to fit the token budget)")
     lines.append(f"Turns dropped to start on user and end on assistant: "
