@@ -51,9 +51,29 @@ def step_import(export_path: Path, workspace_dir: Path) -> None:
         raise SystemExit(f"import failed: {report.failed[0].error}")
 
 
+def step_build(export_path: Path, workspace_dir: Path) -> None:
+    from persona_tui.pipeline.build import build_samples
+    from persona_tui.pipeline.settings import PipelineSettings
+
+    with Workspace.open(workspace_dir) as workspace:
+        # The persona is the author with the most messages, as in a one-person export.
+        persona = workspace.db.execute(
+            "SELECT author_id FROM messages GROUP BY author_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        build_samples(workspace, PipelineSettings(persona_author_id=persona))
+
+
+def step_export(export_path: Path, workspace_dir: Path) -> None:
+    from persona_tui.pipeline.dataset import export_dataset
+
+    with Workspace.open(workspace_dir) as workspace:
+        export_dataset(workspace)
+
+
 STEPS: dict[str, Callable[[Path, Path], None]] = {
     "decode": step_decode,
     "import": step_import,
+    "build": step_build,
+    "export": step_export,
 }
 
 

@@ -20,11 +20,17 @@ COMMAND_MODULES = [
     "persona_tui.cli.app",
     "persona_tui.cli.importing",
     "persona_tui.cli.authors",
+    "persona_tui.cli.build",
+    "persona_tui.cli.stats",
+    "persona_tui.cli.export_dataset",
     "persona_tui.cli.chat",
     "persona_tui.cli.targets",
     "persona_tui.cli.serve",
     "persona_tui.cli.keys",
     "persona_tui.cli.train",
+    "persona_tui.cli.bot",
+    "persona_tui.cli.fetch",
+    "persona_tui.cli.sandbox",
     "persona_tui.cli.demo",
 ]
 
@@ -33,11 +39,26 @@ class CommandError(Exception):
     """A failure the user can fix; main() prints the message and exits with status 1."""
 
 
-def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+def add_workspace_option(parser: argparse.ArgumentParser, default: object = None) -> None:
     parser.add_argument(
-        "--workspace", "-w", type=Path, metavar="DIR",
+        "--workspace", "-w", type=Path, metavar="DIR", default=default,
         help="workspace directory (default: the platform's user data directory, persona-tui/default)",
     )
+
+
+def add_workspace_option_to_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Accept --workspace after any subcommand too (`persona-tui import -w DIR x.json`).
+
+    The subcommands' default is SUPPRESS so that an option given before the subcommand is
+    not overwritten by the subcommand's own default of None.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for subparser in set(action.choices.values()):
+            if "--workspace" not in subparser._option_string_actions:
+                add_workspace_option(subparser, default=argparse.SUPPRESS)
+            add_workspace_option_to_subcommands(subparser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    add_workspace_option_to_subcommands(parser)
     return parser
 
 

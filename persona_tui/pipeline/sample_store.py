@@ -54,18 +54,20 @@ def replace_samples(workspace: Workspace, samples: list[Sample]) -> ReplaceResul
     rows whose key is gone are counted as lost (and kept, in case a later build brings
     the key back).
     """
-    rows = []
-    for position, sample in enumerate(samples):
-        text = "".join(turn.content for turn in sample.turns)
-        rows.append((
-            sample.key, position, sample.channel_id, sample.started_ms, sample.ended_ms,
-            sample.split, len(sample.turns), sample.redaction_count, estimate_tokens(text),
-            sample.preview(), turns_to_json(sample.turns),
-        ))
+    def rows():
+        # Generated while inserting, so the JSON of every sample is never in memory at once
+        # (about 120 MB for a million-message history).
+        for position, sample in enumerate(samples):
+            text = "".join(turn.content for turn in sample.turns)
+            yield (
+                sample.key, position, sample.channel_id, sample.started_ms, sample.ended_ms,
+                sample.split, len(sample.turns), sample.redaction_count, estimate_tokens(text),
+                sample.preview(), turns_to_json(sample.turns),
+            )
 
     with workspace.transaction() as db:
         db.execute("DELETE FROM samples")
-        db.executemany("INSERT INTO samples VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany("INSERT INTO samples VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows())
         decided = db.execute(
             "SELECT count(*) FROM reviews WHERE status != 'unreviewed' OR edited_turns IS NOT NULL"
         ).fetchone()[0]
@@ -74,7 +76,7 @@ def replace_samples(workspace: Workspace, samples: list[Sample]) -> ReplaceResul
             "WHERE reviews.status != 'unreviewed' OR reviews.edited_turns IS NOT NULL"
         ).fetchone()[0]
 
-    log.info("stored %d samples; kept %d review decisions, lost %d", len(rows), kept, decided - kept)
+    log.info("stored %d samples; kept %d review decisions, lost %d", len(samples), kept, decided - kept)
     return ReplaceResult(kept_decisions=kept, lost_decisions=decided - kept)
 
 

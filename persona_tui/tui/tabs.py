@@ -20,4 +20,5 @@ TABS: list[TabSpec] = [
     TabSpec("inspect", "Inspect", "2", "persona_tui.tui.screens.inspect:InspectTab"),
     TabSpec("train", "Train", "4", "persona_tui.tui.screens.train:TrainTab"),
     TabSpec("chat", "Chat", "5", "persona_tui.tui.screens.chat:ChatTab"),
+    TabSpec("bot", "Bot", "6", "persona_tui.tui.screens.bot:BotTab"),
 ]

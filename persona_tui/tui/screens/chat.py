@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from persona_tui.chat import session
 from persona_tui.chat.client import ChatModelError, Sampling, stream_chat
+from persona_tui.training.client import together_connection
 from persona_tui.chat.prompted import build_prompted_system_prompt
 from persona_tui.chat.streaming import MessageAssembler
 from persona_tui.chat.targets import ModelTarget, list_targets
@@ -264,8 +265,9 @@ class ChatTab(Vertical):
                      sampling: Sampling) -> None:
         assembler = self.assemblers[pane]
         sent: list[str] = []
+        connection = together_connection(self.workspace) if target.kind != "openai" else {}
         try:
-            for delta in stream_chat(target, messages, sampling=sampling):
+            for delta in stream_chat(target, messages, sampling=sampling, **connection):
                 done = assembler.feed(delta)
                 sent += done
                 self.post_message(ReplyUpdate(pane, done, assembler.pending()))

@@ -1,0 +1,101 @@
+"""Turns: consecutive messages of one role merged into one text joined by newlines.
+
+The model learns to reply with several short lines, and the bot splits a reply back
+into messages at the newlines. In a group chat every other speaker is the `user` role, so
+their consecutive messages share a turn and each speaker's block starts with "Name: ".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persona_tui.pipeline.sample import Redaction, Turn
+from persona_tui.pipeline.windows import CleanMessage
+
+
+@dataclass(slots=True)
+class TimedTurn:
+    """A turn with the times of its first and last message."""
+
+    turn: Turn
+    started_ms: int
+    ended_ms: int
+
+
+def merge_turns(
+    window: list[CleanMessage],
+    persona_id: int,
+    speaker_names: dict[int, str] | None = None,
+) -> list[TimedTurn]:
+    """Merge a window's messages into turns. With `speaker_names` (group chats), each user
+    speaker's block starts with their name and ": "; unknown ids get "Someone"."""
+    # Runs of consecutive messages with the same role.
+    runs: list[list[CleanMessage]] = []
+    previous_role = None
+    for message in window:
+        role = message.author_id == persona_id
+        if role == previous_role:
+            runs[-1].append(message)
+        else:
+            runs.append([message])
+            previous_role = role
+
+    return [_merge_run(run, persona_id, speaker_names) for run in runs]
+
+
+def _merge_run(run: list[CleanMessage], persona_id: int, speaker_names: dict[int, str] | None) -> TimedTurn:
+    role = "assistant" if run[0].author_id == persona_id else "user"
+    named = speaker_names is not None and role == "user"
+
+    if not named and not any(message.redactions for message in run):
+        # The common case: plain joins, no spans to shift, and nothing redacted, so the
+        # original and the content are one string object (a million-message build keeps
+        # every turn in memory until it stores them).
+        content = run[0].content if len(run) == 1 else "\n".join([message.content for message in run])
+        original = content
+        redactions = []
+    else:
+        leads = ["" for _ in run]
+        if named:
+            previous_author = None
+            for index, message in enumerate(run):
+                if message.author_id != previous_author:
+                    leads[index] = f"{speaker_names.get(message.author_id, 'Someone')}: "
+                previous_author = message.author_id
+        original, content, redactions = _join_with_spans(run, leads)
+        if not redactions:
+            original = content
+
+    turn = Turn(
+        role=role,
+        content=content,
+        original=original,
+        author_id=run[0].author_id,
+        message_ids=[message.id for message in run],
+        redactions=redactions,
+    )
+    return TimedTurn(turn, run[0].timestamp_ms, run[-1].timestamp_ms)
+
+
+def _join_with_spans(run: list[CleanMessage], leads: list[str]) -> tuple[str, str, list[Redaction]]:
+    """Join the run's texts after their leads, shifting each message's redaction spans to
+    the turn's offsets in both the original and the redacted text."""
+    originals = []
+    contents = []
+    redactions = []
+    original_length = content_length = 0
+    for index, message in enumerate(run):
+        lead = ("\n" if index else "") + leads[index]
+        original_base = original_length + len(lead)
+        content_base = content_length + len(lead)
+        for redaction in message.redactions:
+            redactions.append(Redaction(
+                redaction.start + original_base, redaction.end + original_base,
+                redaction.redacted_start + content_base, redaction.redacted_end + content_base,
+                redaction.kind, redaction.rule,
+            ))
+        originals.append(lead + message.original)
+        contents.append(lead + message.content)
+        original_length = original_base + len(message.original)
+        content_length = content_base + len(message.content)
+    return "".join(originals), "".join(contents), redactions
