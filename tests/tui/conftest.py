@@ -57,3 +57,17 @@ def loopback_together(workspace):
     sandbox mode, so no test of these tabs sends a request to another host or a real key."""
     workspace.set_setting("together_base_url", "http://127.0.0.1:9")
     workspace.set_setting("together_sandbox", True)
+
+
+@pytest.fixture
+def demo_workspace(tmp_path, workspace):
+    """A workspace prepared as `persona-tui demo` does: demo imported, persona chosen, built.
+
+    It depends on `workspace` only so the loopback Together settings apply to it too."""
+    from persona_tui.cli.demo import prepare_demo_workspace
+
+    demo = prepare_demo_workspace(tmp_path / "demo")
+    demo.set_setting("together_base_url", "http://127.0.0.1:9")
+    demo.set_setting("together_sandbox", True)
+    yield demo
+    demo.close()

@@ -133,3 +133,47 @@ async def test_escape_leaves_path_input(workspace):
         await pilot.pause()
 
         assert pilot.app.query_one("#tabs").active == "tab-inspect"
+
+
+async def test_settings_form_saves_values(workspace):
+    from persona_tui.pipeline.settings import load_settings
+
+    async with PersonaApp(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        gap = pilot.app.query_one("#setting-gap_minutes", Input)
+        gap.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"30", "tab")
+        exact = pilot.app.query_one("#setting-redact_exact", Input)
+        exact.focus()
+        await pilot.press(*"phone:415 555 0132, email:me@example.org", "ctrl+s")
+        await pilot.pause()
+
+        settings = load_settings(workspace)
+        assert settings.gap_minutes == 30.0
+        assert settings.redact_exact == [["phone", "415 555 0132"], ["email", "me@example.org"]]
+
+
+async def test_settings_form_rejects_bad_number(workspace):
+    from persona_tui.pipeline.settings import load_settings
+
+    async with PersonaApp(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        share = pilot.app.query_one("#setting-validation_share", Input)
+        share.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"1.5", "ctrl+s")
+        await pilot.pause()
+
+        assert load_settings(workspace).validation_share == 0.1
+        errors = [n.message for n in pilot.app._notifications if n.severity == "error"]
+        assert len(errors) == 1
+        assert "validation_share is 1.5" in errors[0]
+
+
+async def test_build_without_persona_fails(workspace):
+    async with PersonaApp(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+
+        errors = [n.message for n in pilot.app._notifications if n.severity == "error"]
+        assert errors == ["No persona chosen. Select an author in the list and press Enter."]

@@ -1,4 +1,5 @@
-"""Snapshots of each tab at 80x24. The header shows a fixed label instead of the temporary
+"""Snapshots of the Export and Inspect tabs and the help screen at 80x24 on the demo
+workspace. The header shows a fixed label instead of the temporary
 workspace path, and notifications are cleared, so the pictures do not change between runs."""
 
 import pytest
@@ -18,24 +19,22 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.fixture
-def export_app(workspace, samples_dir):
-    workspace.set_setting("tui_active_tab", "export")
-    dm_export = samples_dir / "dce-chat-analytics" / "DM_2A_2M.json"
-    return PersonaApp(workspace, import_paths=[str(dm_export)], workspace_label="snapshot workspace")
+def demo_app(workspace, tab: str) -> PersonaApp:
+    workspace.set_setting("tui_active_tab", tab)
+    return PersonaApp(workspace, workspace_label="demo workspace")
 
 
-def test_export_tab_snapshot(snap_compare, export_app):
-    assert snap_compare(export_app, terminal_size=TERMINAL, run_before=settle)
+def test_export_tab_snapshot(snap_compare, demo_workspace):
+    assert snap_compare(demo_app(demo_workspace, "export"), terminal_size=TERMINAL, run_before=settle)
 
 
-def test_inspect_tab_snapshot(snap_compare, review_workspace):
-    app = PersonaApp(review_workspace, workspace_label="snapshot workspace")
+def test_inspect_tab_snapshot(snap_compare, demo_workspace):
+    app = demo_app(demo_workspace, "inspect")
     assert snap_compare(app, terminal_size=TERMINAL, press=["j", "greater_than_sign"], run_before=settle)
 
 
-def test_help_snapshot(snap_compare, review_workspace):
-    app = PersonaApp(review_workspace, workspace_label="snapshot workspace")
+def test_help_snapshot(snap_compare, demo_workspace):
+    app = demo_app(demo_workspace, "inspect")
 
     async def open_help(pilot):
         await settle(pilot)

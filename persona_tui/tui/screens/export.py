@@ -23,7 +23,7 @@ from persona_tui.tui.cancel_flag import CancelFlag
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.path_suggester import PathSuggester
 from persona_tui.sources.catalog import list_authors, list_sources
-from persona_tui.tui.workspace_overview import build_statistics, flatten_statistics, latest_dataset
+from persona_tui.tui.workspace_overview import latest_dataset
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,19 @@ def format_date(milliseconds: int | None) -> str:
     if milliseconds is None:
         return "-"
     return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def describe_dataset(result) -> str:
+    """Return the lines `persona-tui export-dataset` prints about a written dataset."""
+    lines = [f"Wrote {result.train_count:,} train samples to {result.train_path}"]
+    if result.validation_path is not None:
+        lines.append(f"Wrote {result.validation_count:,} validation samples to {result.validation_path}")
+    else:
+        lines.append("No sample is in the validation split, so no validation.jsonl was written.")
+    lines.append(f"Left out {result.rejected_count:,} rejected samples; estimated tokens: {result.token_estimate:,}")
+    for key, errors in result.invalid:
+        lines.append(f"Left out sample {key}: {'; '.join(errors)}. Fix it in the Inspect tab.")
+    return "\n".join(lines)
 
 
 class ExportTab(VerticalScroll, can_focus=False):
@@ -109,11 +122,7 @@ class ExportTab(VerticalScroll, can_focus=False):
             yield Static("", id="build-stats")
 
     def compose_settings(self) -> ComposeResult:
-        try:
-            from persona_tui.pipeline.settings import load_settings, setting_fields
-        except ImportError:
-            yield Label("The pipeline settings are not part of this build yet.", classes="hint")
-            return
+        from persona_tui.pipeline.settings import load_settings, setting_fields
         from persona_tui.tui.widgets.settings_form import SettingsForm
 
         yield Label("ctrl+s saves the settings; the next build uses them.", classes="hint")
@@ -160,15 +169,16 @@ class ExportTab(VerticalScroll, can_focus=False):
                             format_date(author.last_ms), key=str(author.id))
 
     def refresh_statistics(self) -> None:
+        from persona_tui.pipeline.stats import load_stats, render_stats
+
         lines = []
-        built = build_statistics(self.workspace)
+        built = load_stats(self.workspace)
         if built is None:
             lines.append("No build yet.")
         else:
-            built_at, stats = built
+            stats, built_at = built
             lines.append(f"Built {built_at}")
-            lines.extend(f"{name}: {value:,}" if isinstance(value, int) else f"{name}: {value}"
-                         for name, value in flatten_statistics(stats))
+            lines.append(render_stats(stats))
         dataset = latest_dataset(self.workspace)
         if dataset is not None:
             lines.append(
@@ -301,10 +311,8 @@ class ExportTab(VerticalScroll, can_focus=False):
         self.app.notify(f"{name} is the persona. Press b to build the samples.")
 
     def store_persona_in_settings(self, author_id: int) -> None:
-        try:
-            from persona_tui.pipeline.settings import load_settings, save_settings
-        except ImportError:
-            return
+        from persona_tui.pipeline.settings import load_settings, save_settings
+
         settings = load_settings(self.workspace)
         settings.persona_author_id = author_id
         save_settings(self.workspace, settings)
@@ -313,12 +321,9 @@ class ExportTab(VerticalScroll, can_focus=False):
 
     def action_save_settings(self) -> bool:
         """Store the form's values; return False (and show why) when one is invalid."""
-        try:
-            from persona_tui.pipeline.settings import load_settings, save_settings
+        from persona_tui.pipeline.settings import load_settings, save_settings
+        from persona_tui.tui.widgets.settings_form import SettingsForm
 
-            from persona_tui.tui.widgets.settings_form import SettingsForm
-        except ImportError:
-            return True
         form = self.query_one(SettingsForm)
         settings = load_settings(self.workspace)
         try:
@@ -345,17 +350,22 @@ class ExportTab(VerticalScroll, can_focus=False):
     @work(thread=True, exclusive=True, group="export-work")
     def run_build(self) -> None:
         log.info("build started")
-        try:
-            from persona_tui.pipeline.build import build_samples
+        from persona_tui.pipeline.build import BuildCancelled, BuildError, build_samples
+        from persona_tui.pipeline.stats import render_stats
 
+        try:
             result = build_samples(self.workspace, progress=self.progress_callback(), cancel=self.cancel_flag)
-        except ImportError as error:
-            self.post_message(self.WorkFailed("build", f"The sample build is not part of this build yet ({error})."))
+        except BuildCancelled as error:
+            self.post_message(self.WorkFinished("build", str(error)))
+        except BuildError as error:
+            log.warning("build failed: %s", error)
+            self.post_message(self.WorkFailed("build", str(error)))
         except Exception as error:  # noqa: BLE001 - any failure is shown, not a crash
             log.exception("build failed")
             self.post_message(self.WorkFailed("build", str(error)))
         else:
-            self.post_message(self.WorkFinished("build", str(result)))
+            # The headline of the statistics `persona-tui build` prints.
+            self.post_message(self.WorkFinished("build", render_stats(result.stats).splitlines()[0]))
 
     def action_write_dataset(self) -> None:
         if self.begin_work("Writing the train and validation JSONL…"):
@@ -364,17 +374,18 @@ class ExportTab(VerticalScroll, can_focus=False):
     @work(thread=True, exclusive=True, group="export-work")
     def run_write_dataset(self) -> None:
         log.info("dataset export started")
-        try:
-            from persona_tui.pipeline.dataset import export_dataset
+        from persona_tui.pipeline.dataset import DatasetError, export_dataset
 
+        try:
             result = export_dataset(self.workspace)
-        except ImportError as error:
-            self.post_message(self.WorkFailed("dataset", f"The dataset writer is not part of this build yet ({error})."))
+        except DatasetError as error:
+            log.warning("dataset export failed: %s", error)
+            self.post_message(self.WorkFailed("dataset", str(error)))
         except Exception as error:  # noqa: BLE001 - any failure is shown, not a crash
             log.exception("dataset export failed")
             self.post_message(self.WorkFailed("dataset", str(error)))
         else:
-            self.post_message(self.WorkFinished("dataset", str(result)))
+            self.post_message(self.WorkFinished("dataset", describe_dataset(result)))
 
     @on(SamplesRebuilt)
     def samples_rebuilt(self) -> None:
