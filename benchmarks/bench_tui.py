@@ -52,6 +52,13 @@ PersonaApp(Workspace.open(sys.argv[1])).run(headless=True, auto_pilot=leave)
 """
 
 
+def keep_on_loopback(workspace: Workspace) -> None:
+    """Point the Train and Chat tabs at a closed loopback port, so the benchmark sends no
+    request to any host."""
+    workspace.set_setting("together_base_url", "http://127.0.0.1:9")
+    workspace.set_setting("together_sandbox", True)
+
+
 def synthetic_samples(count: int) -> list[Sample]:
     """Return `count` samples of four turns each; every tenth has a phone redaction."""
     samples = []
@@ -162,12 +169,14 @@ def main() -> None:
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
 
     with tempfile.TemporaryDirectory() as empty_dir:
-        Workspace.open(empty_dir).close()
+        with Workspace.open(empty_dir) as empty:
+            keep_on_loopback(empty)
         for name, value in bench_startup(Path(empty_dir), args.starts).items():
             print(f"startup {name}: {value:.3f}")
 
     with tempfile.TemporaryDirectory() as big_dir:
         workspace = Workspace.open(big_dir)
+        keep_on_loopback(workspace)
         built = time.perf_counter()
         replace_samples(workspace, synthetic_samples(args.samples))
         print(f"stored {args.samples:,} samples in {time.perf_counter() - built:.1f} s")

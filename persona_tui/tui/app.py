@@ -127,4 +127,4 @@ class PersonaApp(App):
     def report_error(self, title: str, text: str) -> None:
         """Show an error with the same text the CLI prints, and log it."""
         log.error("%s: %s", title, text)
-        self.notify(text, title=title, severity="error", timeout=10)
+        self.notify(text, title=title, severity="error", timeout=10, markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,7 +30,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="confirm-question")
+            yield Label(Text(self.question), id="confirm-question")
             yield Label("y / Enter: yes    n / Esc: no", classes="dialog-hint")
 
     def action_answer(self, answer: bool) -> None:

@@ -7,6 +7,7 @@ the turn's content.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,7 +43,7 @@ class RedactSelection(ModalScreen[tuple[int, int, str] | None]):
             yield TextArea(self.text, id="redact-text", read_only=True, soft_wrap=True)
             yield Label("nothing selected", id="redact-status")
             yield OptionList(
-                *(Option(f"{placeholder}  {kind}", id=kind) for kind, placeholder in PLACEHOLDERS.items()),
+                *(Option(Text(f"{placeholder}  {kind}"), id=kind) for kind, placeholder in PLACEHOLDERS.items()),
                 id="redact-kinds",
             )
 
@@ -59,7 +60,7 @@ class RedactSelection(ModalScreen[tuple[int, int, str] | None]):
     def show_selection(self) -> None:
         start, end = self.selected_span()
         status = f"selected {start}..{end}: {self.text[start:end]!r}" if end > start else "nothing selected"
-        self.query_one("#redact-status", Label).update(status)
+        self.query_one("#redact-status", Label).update(Text(status))
 
     @on(OptionList.OptionSelected)
     def choose_kind(self, event: OptionList.OptionSelected) -> None:

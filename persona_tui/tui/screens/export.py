@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -104,7 +105,7 @@ class ExportTab(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="section", id="import-section"):
-            yield Input(placeholder="i: path to a DCE .json, a data package folder or .zip (Right completes)",
+            yield Input(placeholder="i: a DCE .json, a data package folder or .zip (→ completes)",
                         suggester=PathSuggester(), id="import-path")
             with Vertical(id="work-line"):
                 yield Label("", id="work-status", classes="hint")
@@ -155,8 +156,8 @@ class ExportTab(VerticalScroll, can_focus=False):
             status = source.status if source.status == "ok" else f"{source.status}: {source.error}"
             if source.one_sided:
                 status += " (one-sided)"
-            sources.add_row(Path(source.path).name, source.kind, f"{source.message_count:,}",
-                            f"{source.new_count:,}", status)
+            sources.add_row(Text(Path(source.path).name), source.kind, f"{source.message_count:,}",
+                            f"{source.new_count:,}", Text(status))
 
         authors = self.query_one("#authors", DataTable)
         authors.clear()
@@ -165,7 +166,7 @@ class ExportTab(VerticalScroll, can_focus=False):
             name = author.display_name or author.name
             marker = "★ " if author.id == persona_id else ""
             bot = " (bot)" if author.is_bot else ""
-            authors.add_row(f"{marker}{name}{bot}", f"{author.message_count:,}", format_date(author.first_ms),
+            authors.add_row(Text(f"{marker}{name}{bot}"), f"{author.message_count:,}", format_date(author.first_ms),
                             format_date(author.last_ms), key=str(author.id))
 
     def refresh_statistics(self) -> None:
@@ -186,7 +187,7 @@ class ExportTab(VerticalScroll, can_focus=False):
                 f"{dataset['validation_count']:,} validation lines, ~{dataset['token_estimate']:,} tokens"
             )
             lines.append(f"  {dataset['train_path']}")
-        self.query_one("#build-stats", Static).update("\n".join(lines))
+        self.query_one("#build-stats", Static).update(Text("\n".join(lines)))
 
     # Long work ---------------------------------------------------------------------------
 
@@ -198,13 +199,13 @@ class ExportTab(VerticalScroll, can_focus=False):
         self.cancel_flag.clear()
         self.add_class("-working")
         self.query_one("#work-progress", ProgressBar).update(total=None, progress=0)
-        self.query_one("#work-status", Label).update(f"{text} (Esc cancels)")
+        self.query_one("#work-status", Label).update(Text(f"{text} (Esc cancels)"))
         return True
 
     def end_work(self, text: str) -> None:
         self.working = False
         self.remove_class("-working")
-        self.query_one("#work-status", Label).update(text)
+        self.query_one("#work-status", Label).update(Text(text))
 
     def progress_callback(self):
         """Return a function the core calls with (done, total) from the worker thread."""
@@ -229,7 +230,7 @@ class ExportTab(VerticalScroll, can_focus=False):
         self.end_work(event.summary)
         self.refresh_tables()
         self.refresh_statistics()
-        self.app.notify(event.summary, title=event.kind.capitalize())
+        self.app.notify(event.summary, title=event.kind.capitalize(), markup=False)
         for error in event.errors:
             self.app.report_error(f"{event.kind.capitalize()} failed", error)
         if event.kind == "build":
@@ -308,7 +309,7 @@ class ExportTab(VerticalScroll, can_focus=False):
 
         self.refresh_tables()
         self.app.post_message(PersonaChanged())
-        self.app.notify(f"{name} is the persona. Press b to build the samples.")
+        self.app.notify(f"{name} is the persona. Press b to build the samples.", markup=False)
 
     def store_persona_in_settings(self, author_id: int) -> None:
         from persona_tui.pipeline.settings import load_settings, save_settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -149,7 +150,7 @@ class InspectTab(Vertical):
         ]
         if self.search_text:
             parts.append(f"/{self.search_text}: {len(self.search_matches):,} matches")
-        self.query_one("#inspect-progress", Static).update(" · ".join(parts))
+        self.query_one("#inspect-progress", Static).update(Text(" · ".join(parts)))
 
     @on(SampleList.Highlighted)
     def show_sample(self, event: SampleList.Highlighted) -> None:
@@ -178,7 +179,7 @@ class InspectTab(Vertical):
 
     def report(self, error: Exception) -> None:
         log.warning("review operation failed: %s", error)
-        self.app.notify(str(error), title="Review", severity="error")
+        self.app.notify(str(error), title="Review", severity="error", markup=False)
 
     # Decisions ---------------------------------------------------------------------------
 
@@ -361,7 +362,7 @@ class InspectTab(Vertical):
             self.search_matches = review.search_positions(self.workspace, self.search_text, self.filter_name)
             self.update_progress()
             if self.search_text and not self.search_matches:
-                self.app.notify(f"No sample contains '{self.search_text}'.", severity="warning")
+                self.app.notify(f"No sample contains '{self.search_text}'.", severity="warning", markup=False)
             if self.detail_state is not None:
                 self.detail_state.search = self.search_text
                 self.redraw_detail()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -83,7 +84,7 @@ class SampleDetail(VerticalScroll):
         yield Static("", id="detail-header")
 
     def show_empty(self, text: str) -> None:
-        self.query_one("#detail-header", Static).update(text)
+        self.query_one("#detail-header", Static).update(Text(text))
         for view in self.turn_views:
             view.display = False
 
@@ -99,7 +100,7 @@ class SampleDetail(VerticalScroll):
 
     def show(self, state: DetailState) -> None:
         """Draw `state`, reusing the turn views and mounting more only when needed."""
-        self.query_one("#detail-header", Static).update(describe_sample(state))
+        self.query_one("#detail-header", Static).update(Text(describe_sample(state)))
 
         missing = len(state.turns) - len(self.turn_views)
         if missing > 0:

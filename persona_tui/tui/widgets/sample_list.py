@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from datetime import UTC, datetime
 
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -134,7 +135,8 @@ class SampleList(ScrollView, can_focus=True, inherit_bindings=False):
             style += self.get_component_rich_style(f"sample-list--{row.status}")
         if index == self.cursor:
             style += self.get_component_rich_style("sample-list--cursor")
-        text = format_row(row)[:width].ljust(width)
+        # Cut and pad by terminal cells, because emoji and CJK take two cells each.
+        text = set_cell_size(format_row(row), width)
         return Strip([Segment(text, style)], width)
 
     def on_resize(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label
@@ -64,9 +65,9 @@ class SettingsForm(Vertical):
             value = getattr(self.values, item.name)
             unit = f" ({item.unit})" if item.unit else ""
             if isinstance(item.default, bool):
-                yield Checkbox(f"{item.name}: {item.description}", value, id=f"setting-{item.name}")
+                yield Checkbox(Text(f"{item.name}: {item.description}"), value, id=f"setting-{item.name}")
             else:
-                yield Label(f"{item.name}: {item.description}{unit}", classes="setting-label")
+                yield Label(Text(f"{item.name}: {item.description}{unit}"), classes="setting-label")
                 yield Input(format_value(value), id=f"setting-{item.name}")
 
     def read_values(self) -> dict[str, Any]:
