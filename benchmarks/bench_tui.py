@@ -3,8 +3,9 @@ samples, and the time from a "next sample" key press to the updated screen.
 
 Run:  .venv/bin/python benchmarks/bench_tui.py [--samples 100000] [--presses 1000] [--starts 10]
 
-Startup is measured in subprocesses, from spawning the interpreter to the app exiting right
-after its first frame (headless, auto-pilot exits at once). Both apps start alternately in
+Startup is measured in subprocesses, from spawning the interpreter to the app's first
+complete frame (headless: the auto-pilot waits until the screen has processed its pending
+messages, then draws). Both apps start alternately in
 the same run, so the ratio is less sensitive to a busy machine than either time alone.
 """
 
@@ -24,8 +25,10 @@ from persona_tui.pipeline.sample import Redaction, Sample, Turn, sample_key
 from persona_tui.pipeline.sample_store import replace_samples
 from persona_tui.workspace import Workspace
 
+# Each app prints the wall-clock time once its screen has processed every pending message
+# and drawn a frame, then leaves at once, so workers still running do not count.
 MINIMAL_APP = """
-import sys
+import os, sys, time
 from textual.app import App
 from textual.widgets import Footer, Header
 
@@ -35,18 +38,24 @@ class Minimal(App):
         yield Footer()
 
 async def leave(pilot):
-    pilot.app.exit()
+    await pilot._wait_for_screen()
+    pilot.app.screen._on_timer_update()
+    print(time.time(), flush=True)
+    os._exit(0)
 
 Minimal().run(headless=True, auto_pilot=leave)
 """
 
 PERSONA_APP = """
-import sys
+import os, sys, time
 from persona_tui.workspace import Workspace
 from persona_tui.tui.app import PersonaApp
 
 async def leave(pilot):
-    pilot.app.exit()
+    await pilot._wait_for_screen()
+    pilot.app.screen._on_timer_update()
+    print(time.time(), flush=True)
+    os._exit(0)
 
 PersonaApp(Workspace.open(sys.argv[1])).run(headless=True, auto_pilot=leave)
 """
@@ -91,9 +100,10 @@ def press_next(app) -> None:
 
 
 def time_start(code: str, *args: str) -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True)
-    return time.perf_counter() - started
+    """Return seconds from spawning the interpreter to the app's first frame."""
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    return float(result.stdout.strip().splitlines()[-1]) - started
 
 
 def bench_startup(workspace_dir: Path, starts: int) -> dict[str, float]:
