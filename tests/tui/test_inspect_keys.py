@@ -39,7 +39,7 @@ async def test_opens_with_progress_line(review_workspace, sample_keys):
     async with PersonaApp(review_workspace).run_test(size=SIZE) as pilot:
         await pilot.pause()
 
-        assert progress_text(pilot.app) == "Reviewed 0/6 · accepted 0 · rejected 0 · filter: all samples (6)"
+        assert progress_text(pilot.app) == "Reviewed 0/6 · accepted 0 · rejected 0 │ all samples: 6"
         assert row_text(pilot.app, 0).startswith("· 23-11-14  2t    how are you")
         assert row_text(pilot.app, 1).startswith("· 23-11-14  2t R1 call me at [PHONE]")
         assert turn_texts(pilot.app) == ["▶ 1. user\nhow are you", "2. Ana (persona)\nfine thanks"]
@@ -152,7 +152,7 @@ async def test_search_and_match_keys(review_workspace, sample_keys):
         await pilot.press("slash", *"noon", "enter")
         await pilot.pause()
         assert sample_list.cursor == 4
-        assert progress_text(pilot.app).endswith("/noon: 1 matches")
+        assert progress_text(pilot.app).endswith("│ /noon: 1")
 
         await pilot.press("slash", "f7", "backspace")
         await pilot.press("ctrl+a", "ctrl+k", *"YOU", "enter")
@@ -176,7 +176,7 @@ async def test_filter_rejected_and_redacted(review_workspace, sample_keys):
 
         sample_list = pilot.app.query_one(SampleList)
         assert sample_list.positions == [0, 1]
-        assert progress_text(pilot.app).endswith("filter: rejected (2)")
+        assert progress_text(pilot.app).endswith("│ rejected: 2")
 
         await pilot.press("f", "down", "enter")
         await pilot.pause()

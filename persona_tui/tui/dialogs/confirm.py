@@ -22,6 +22,7 @@ class ConfirmDialog(ModalScreen[bool]):
         width: 60; max-width: 100%; height: auto;
         border: round $warning; background: $surface; padding: 0 1;
     }
+    ConfirmDialog Label { width: 100%; }
     """
 
     def __init__(self, question: str) -> None:

@@ -142,15 +142,15 @@ class InspectTab(Vertical):
 
     def update_progress(self) -> None:
         reviewed = self.counts.get("accepted", 0) + self.counts.get("rejected", 0)
-        parts = [
-            f"Reviewed {reviewed:,}/{self.total:,}",
-            f"accepted {self.counts.get('accepted', 0):,}",
-            f"rejected {self.counts.get('rejected', 0):,}",
-            f"filter: {FILTER_LABELS[self.filter_name]} ({len(self.sample_list.positions):,})",
-        ]
+        # Short enough for 80 columns with a search: the filter and the search follow a bar.
+        text = (
+            f"Reviewed {reviewed:,}/{self.total:,} · accepted {self.counts.get('accepted', 0):,} · "
+            f"rejected {self.counts.get('rejected', 0):,} │ {FILTER_LABELS[self.filter_name]}: "
+            f"{len(self.sample_list.positions):,}"
+        )
         if self.search_text:
-            parts.append(f"/{self.search_text}: {len(self.search_matches):,} matches")
-        self.query_one("#inspect-progress", Static).update(Text(" · ".join(parts)))
+            text += f" │ /{self.search_text}: {len(self.search_matches):,}"
+        self.query_one("#inspect-progress", Static).update(Text(text))
 
     @on(SampleList.Highlighted)
     def show_sample(self, event: SampleList.Highlighted) -> None:

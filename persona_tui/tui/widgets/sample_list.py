@@ -135,8 +135,9 @@ class SampleList(ScrollView, can_focus=True, inherit_bindings=False):
             style += self.get_component_rich_style(f"sample-list--{row.status}")
         if index == self.cursor:
             style += self.get_component_rich_style("sample-list--cursor")
-        # Cut and pad by terminal cells, because emoji and CJK take two cells each.
-        text = set_cell_size(format_row(row), width)
+        # Cut and pad by terminal cells, because emoji and CJK take two cells each. The
+        # emoji variation selector goes, because terminals disagree on its width.
+        text = set_cell_size(format_row(row).replace("\ufe0f", ""), width)
         return Strip([Segment(text, style)], width)
 
     def on_resize(self) -> None:
