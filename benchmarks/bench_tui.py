@@ -150,8 +150,8 @@ async def bench_inspect(workspace: Workspace, presses: int) -> dict[str, float]:
             expected_key = sample_list.row_at(index).key
             pressed = time.perf_counter()
             press_next(app)
-            # The key is handled when the detail pane shows the next sample; then the
-            # frame is laid out and rendered at once instead of on the refresh timer.
+            # The key is handled once the detail pane shows the next sample. The frame is
+            # then laid out and rendered at once, not on the refresh timer.
             while tab.current_key() != expected_key:
                 await asyncio.sleep(0)
             app.screen._on_timer_update()

@@ -42,7 +42,7 @@ FILTERS: dict[str, str] = {
 
 
 class ReviewError(ValueError):
-    """A review operation that does not fit the sample; the message says which value."""
+    """A review operation that does not fit the sample. The message names the invalid value."""
 
 
 @dataclass(slots=True)

@@ -1,5 +1,5 @@
 """The Export tab over real exports: import from the command line and the path input,
-choose the persona, and the errors a user sees."""
+choose the persona, the settings form, and the errors shown."""
 
 from pathlib import Path
 
@@ -29,7 +29,7 @@ async def test_imports_command_line_paths(workspace, samples_dir):
     async with app.run_test(size=SIZE) as pilot:
         await finish_work(pilot)
 
-        # The DM holds three messages: mlomb's 'blah', then two by the bot account.
+        # The DM contains three messages: mlomb's 'blah', then two by the bot account.
         assert table_rows(app, "#sources") == [["DM_2A_2M.json", "dce", "3", "3", "ok"]]
         assert table_rows(app, "#authors") == [
             ["Someones nickname (bot)", "2", "2019-01-25", "2020-07-17"],

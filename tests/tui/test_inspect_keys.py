@@ -1,5 +1,5 @@
 """The Inspect tab driven by keyboard over six hand-made samples: what the screen shows and
-what the workspace holds afterwards."""
+what the workspace contains afterwards."""
 
 from textual.widgets import Static
 
