@@ -1,5 +1,5 @@
 """`persona-tui demo`: the app on a fresh temporary workspace with the bundled demo export
-imported, the demo persona chosen and the samples built."""
+imported, the demo persona chosen, the samples built and the Together sandbox running."""
 
 from __future__ import annotations
 
@@ -48,8 +48,6 @@ def prepare_demo_workspace(root: Path) -> Workspace:
     save_settings(workspace, settings)
 
     build_samples(workspace, settings)
-    # The Together sandbox for the demo's Train and Chat tabs starts here, once the
-    # training work provides it.
     log.info("demo workspace ready at %s", root)
     return workspace
 
@@ -66,9 +64,15 @@ def run_demo(args: argparse.Namespace) -> int:
     except ImportError as error:
         raise CommandError(f"The demo needs the importer and the sample build, which this install lacks ({error}).") from error
 
+    # The Train, Chat and Bot tabs talk to the simulated Together API on loopback, so the
+    # demo needs no account and sends nothing to Together.
+    from persona_tui.sandbox.demo import start_demo_sandbox
+
+    server = start_demo_sandbox(workspace)
     try:
         PersonaApp(workspace).run()
     finally:
+        server.stop()
         workspace.close()
         if args.keep:
             print(f"persona-tui: the demo workspace is kept at {root}")
