@@ -227,3 +227,40 @@ async def test_download_cancel_and_resume(workspace, serve_sandbox, finished_job
         assert (bar.total, bar.progress) == (size, size)
         # Two requests: the first cancelled, the second a resume from the kept bytes.
         assert len(serve_sandbox.requests_to("GET", r"/v1/finetune/download.*")) == 2
+
+
+async def test_add_openai_target_from_chat_tab(workspace, openai_server):
+    app = PersonaApp(workspace)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.action_show_tab("chat")
+        app.query_one("#chat-input").focus()
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "AddTargetScreen")
+        dialog = app.screen
+
+        # A base URL without a scheme is rejected in the dialog, which stays open.
+        dialog.query_one("#add-target-name").value = "local"
+        dialog.query_one("#add-target-model").value = "persona"
+        dialog.query_one("#add-target-base-url").value = "127.0.0.1:8000/v1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = shown_text(dialog.query_one("#add-target-error", Static))
+        assert "needs a base URL starting with http:// or https://" in error
+        assert list_targets(workspace) == []
+
+        dialog.query_one("#add-target-base-url").value = openai_server.base_url
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is not dialog)
+
+        (target,) = list_targets(workspace)
+        assert (target.name, target.kind, target.model, target.base_url) == (
+            "local", "openai", "persona", openai_server.base_url)
+        assert app.query_one("#tuned-target", Select).value == target.id
+
+        app.query_one("#chat-input").focus()
+        await pilot.press(*"hey", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # The stand-in streams "yo\n", "what's ", "up": split at the newline.
+        assert bubbles(app, "tuned") == ["you: hey", "yo", "what's up"]
+        assert openai_server.requests[0]["model"] == "persona"
