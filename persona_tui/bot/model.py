@@ -22,14 +22,16 @@ def make_generate(workspace: Any, settings: BotSettings) -> Generate:
 
     from persona_tui.chat.client import Sampling, complete_chat_async
     from persona_tui.chat.targets import TargetError, get_target
+    from persona_tui.training.client import together_connection
 
     try:
         target = get_target(workspace, settings.model_target)
     except TargetError as error:
         raise BotConfigError(f"{error} Then choose it in the Bot tab.") from error
     sampling = Sampling()
+    connection = together_connection(workspace) if target.kind != "openai" else {}
 
     async def generate(messages: list[dict[str, str]]) -> str:
-        return await complete_chat_async(target, messages, sampling=sampling)
+        return await complete_chat_async(target, messages, sampling=sampling, **connection)
 
     return generate

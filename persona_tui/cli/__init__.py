@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "persona_tui.cli.train",
     "persona_tui.cli.bot",
     "persona_tui.cli.fetch",
+    "persona_tui.cli.sandbox",
 ]
 
 

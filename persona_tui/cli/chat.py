@@ -37,11 +37,15 @@ def choose_target(workspace, name: str | None):
 def chat_command(args: argparse.Namespace) -> int:
     from persona_tui.chat import session
     from persona_tui.chat.client import ChatModelError, Sampling, stream_chat
+    from persona_tui.training.client import together_connection
     from persona_tui.chat.streaming import MessageAssembler
     from persona_tui.cli import CommandError, open_workspace
 
     workspace = open_workspace(args)
     target = choose_target(workspace, args.target)
+    connection = together_connection(workspace) if target.kind != "openai" else {}
+    if args.base_url:
+        connection["base_url"] = args.base_url
     try:
         sampling = Sampling(args.temperature, args.top_p, args.max_tokens)
     except ValueError as error:
@@ -62,7 +66,7 @@ def chat_command(args: argparse.Namespace) -> int:
         assembler = MessageAssembler()
         sent: list[str] = []
         try:
-            for delta in stream_chat(target, messages, sampling=sampling, base_url=args.base_url):
+            for delta in stream_chat(target, messages, sampling=sampling, **connection):
                 for message in assembler.feed(delta):
                     print(f"{target.name}> {message}", flush=True)
                     sent.append(message)

@@ -20,9 +20,9 @@ DEMO_SPEED = 20.0
 SIMULATED_LABEL = "SIMULATED (sandbox, no Together account)"
 
 
-def start_demo_sandbox(workspace: Workspace, *, speed: float = DEMO_SPEED) -> SandboxServer:
-    """Start the sandbox on a free loopback port and point the workspace at it."""
-    server = SandboxServer(speed=speed).start()
+def start_demo_sandbox(workspace: Workspace, *, speed: float = DEMO_SPEED, port: int = 0) -> SandboxServer:
+    """Start the sandbox on a loopback port (a free one for 0) and point the workspace at it."""
+    server = SandboxServer(speed=speed, port=port).start()
     workspace.set_setting("together_base_url", server.base_url)
     workspace.set_setting("together_sandbox", True)
     log.info("demo workspace %s now uses the sandbox at %s", workspace.root, server.base_url)

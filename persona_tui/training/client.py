@@ -53,3 +53,19 @@ def make_client(workspace: Workspace, *, max_retries: int = 2, timeout: float | 
     if timeout is not None:
         options["timeout"] = timeout
     return together.Together(**options)
+
+
+def together_connection(workspace: Workspace) -> dict[str, str]:
+    """Return the `api_key` and `base_url` keyword arguments the chat client needs to reach
+    the same Together account (or sandbox) as `make_client`; empty when the defaults apply.
+
+    Only the sandbox key is returned: a real key stays with the chat client, which reads it
+    from the secrets store itself.
+    """
+    connection: dict[str, str] = {}
+    base_url = workspace.get_setting("together_base_url")
+    if base_url:
+        connection["base_url"] = base_url
+    if is_sandbox(workspace):
+        connection["api_key"] = SANDBOX_API_KEY
+    return connection

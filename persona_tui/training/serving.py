@@ -143,9 +143,6 @@ def deploy_job(
         name=target_name or f"tuned-{job_id}",
         kind="together_endpoint",
         model=status.name,
-        # The endpoint lives on the server the workspace talks to: the sandbox in the
-        # demo and the tests, Together's default (None) otherwise.
-        base_url=workspace.get_setting("together_base_url"),
         endpoint_id=status.id,
         settings={
             "job_id": job_id,

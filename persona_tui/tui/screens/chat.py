@@ -23,10 +23,10 @@ from textual.widgets import Input, Select, Static
 
 from persona_tui.chat import session
 from persona_tui.chat.client import ChatModelError, Sampling, stream_chat
+from persona_tui.training.client import together_connection
 from persona_tui.chat.prompted import build_prompted_system_prompt
 from persona_tui.chat.streaming import MessageAssembler
 from persona_tui.chat.targets import ModelTarget, list_targets
-from persona_tui.training.client import SANDBOX_API_KEY, is_sandbox
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -181,14 +181,6 @@ class ChatTab(Vertical):
 
         self.app.push_screen(AddTargetScreen(self.workspace), self.refresh_targets)
 
-    def api_key_for(self, target: ModelTarget) -> str | None:
-        """Return the sandbox key for a Together target on the workspace's sandbox, so no
-        real key is sent there; None lets the chat client read the stored key."""
-        on_sandbox = target.base_url and target.base_url == self.workspace.get_setting("together_base_url")
-        if target.kind != "openai" and on_sandbox and is_sandbox(self.workspace):
-            return SANDBOX_API_KEY
-        return None
-
     # Conversations -----------------------------------------------------------------
 
     def open_chat(self, chat_id: int) -> None:
@@ -311,8 +303,9 @@ class ChatTab(Vertical):
                      sampling: Sampling) -> None:
         assembler = self.assemblers[pane]
         sent: list[str] = []
+        connection = together_connection(self.workspace) if target.kind != "openai" else {}
         try:
-            for delta in stream_chat(target, messages, sampling=sampling, api_key=self.api_key_for(target)):
+            for delta in stream_chat(target, messages, sampling=sampling, **connection):
                 done = assembler.feed(delta)
                 sent += done
                 self.post_message(ReplyUpdate(pane, done, assembler.pending()))

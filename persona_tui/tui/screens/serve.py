@@ -1,8 +1,8 @@
 """The Serve screen: deploy a finished fine-tuning job on a dedicated endpoint, watch it
 start, stop, start or delete it, and download the job's weights.
 
-Together bills a dedicated endpoint per minute while it is up, so a deploy asks for a
-confirmation that states the hourly price. Every call to Together runs in a worker thread
+Together bills a dedicated endpoint per minute while it is up, so a deploy first shows a
+confirmation with the hourly price. Every call to Together runs in a worker thread
 that posts messages; the screen only renders them. A ready endpoint is a model target
 that the Chat tab lists; `u` closes the screen and picks it there.
 """
@@ -39,12 +39,12 @@ from persona_tui.workspace import Workspace
 log = logging.getLogger(__name__)
 
 # Seconds between state polls while an endpoint starts or stops. Together takes minutes
-# to start one; the sandbox takes a fraction of a second at test speeds.
+# to start one, and the sandbox takes a fraction of a second at test speeds.
 POLL_SECONDS = 10.0
 SANDBOX_POLL_SECONDS = 0.2
 STOP_TIMEOUT_SECONDS = 600.0
 
-# (label, minutes) for the auto-stop; 0 asks Together never to stop the endpoint.
+# (label, minutes) for the auto-stop. 0 sends a null inactive_timeout: the endpoint runs until stopped.
 AUTO_STOP_CHOICES = [
     ("after 5 min without requests", 5),
     ("after 15 min without requests", 15),
@@ -75,7 +75,7 @@ class EndpointStateSeen(Message):
 
 @dataclass
 class EndpointActionEnded(Message):
-    """An endpoint action finished; `error` is the message for the user when it failed."""
+    """The end of an endpoint action, with `error` set to the message for the user when it failed."""
 
     job_id: str
     text: str | None
@@ -268,6 +268,8 @@ class ServeScreen(Screen[int | None]):
     @on(EndpointActionEnded)
     def action_ended(self, message: EndpointActionEnded) -> None:
         self.busy = None
+        if endpoint_target_for_job(self.workspace, message.job_id) is None:
+            self.states.pop(message.job_id, None)
         if message.error:
             self.notify(message.error, severity="error", timeout=10)
         elif message.text:
@@ -278,16 +280,17 @@ class ServeScreen(Screen[int | None]):
     # Workers for Together calls ---------------------------------------------------------
 
     def post_state(self, job_id: str, status: EndpointStatus) -> None:
-        """Post `status` from a worker thread; stop the worker's loop if the screen closed."""
+        """Post `status` from a worker thread, or raise WatchCancelled if the screen closed."""
         if get_current_worker().is_cancelled:
             raise WatchCancelled(job_id)
         self.post_message(EndpointStateSeen(job_id, status))
 
-    def wait_for_state(self, client, job_id: str, endpoint_id: str, wanted: str) -> EndpointStatus:
-        """Poll the endpoint until it reaches `wanted`, posting each state it passes."""
+    def wait_for_state(self, client, job_id: str, endpoint_id: str, expected: str) -> EndpointStatus:
+        """Poll the endpoint until it reaches `expected` (or another settled state), posting
+        each state it passes."""
         from persona_tui.training.serving import ServingError, get_endpoint, wait_until_ready
 
-        if wanted == "STARTED":
+        if expected == "STARTED":
             return wait_until_ready(client, endpoint_id, poll_seconds=self.poll_seconds(),
                                     on_state=lambda status: self.post_state(job_id, status))
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
@@ -337,16 +340,16 @@ class ServeScreen(Screen[int | None]):
         self.run_endpoint_action(job_id, "Deploying", create_and_wait)
 
     @work(thread=True, group="serve-endpoint", exit_on_error=False)
-    def change_state(self, job_id: str, endpoint_id: str, wanted: str) -> None:
+    def change_state(self, job_id: str, endpoint_id: str, expected: str) -> None:
         from persona_tui.training.serving import start_endpoint, stop_endpoint
 
         def update_and_wait(client) -> str:
-            change = start_endpoint if wanted == "STARTED" else stop_endpoint
+            change = start_endpoint if expected == "STARTED" else stop_endpoint
             self.post_state(job_id, change(self.workspace, client, endpoint_id))
-            status = self.wait_for_state(client, job_id, endpoint_id, wanted)
+            status = self.wait_for_state(client, job_id, endpoint_id, expected)
             return f"Endpoint {endpoint_id} is {status.state}."
 
-        self.run_endpoint_action(job_id, "Starting" if wanted == "STARTED" else "Stopping", update_and_wait)
+        self.run_endpoint_action(job_id, "Starting" if expected == "STARTED" else "Stopping", update_and_wait)
 
     @work(thread=True, group="serve-endpoint", exit_on_error=False)
     def delete(self, job_id: str, endpoint_id: str) -> None:
@@ -354,7 +357,6 @@ class ServeScreen(Screen[int | None]):
 
         def delete_it(client) -> str:
             delete_endpoint(self.workspace, client, endpoint_id)
-            self.states.pop(job_id, None)
             return f"Deleted endpoint {endpoint_id} and its chat target."
 
         self.run_endpoint_action(job_id, "Deleting", delete_it)

@@ -140,9 +140,9 @@ class DownloadPanel(Vertical):
 
     @on(DownloadStopped)
     def show_stopped(self, message: DownloadStopped) -> None:
-        what = self.running
+        download = self.running
         self.running = None
         if message.cancelled:
-            self.set_status(f"Cancelled the {what} download; the part file is kept, so starting the same download again resumes it.")
+            self.set_status(f"Cancelled the {download} download; the part file is kept, so starting the same download again resumes it.")
         else:
             self.set_status(message.error or "The download stopped.")

@@ -1,8 +1,8 @@
 """The billing line shown while a dedicated endpoint of this workspace is up.
 
-It reads the workspace's endpoint targets every REFRESH_SECONDS (no network call). When
-one is running it also asks Together for the endpoints' states in a worker thread, so an
-endpoint that Together stopped after its inactivity timeout stops being reported.
+It reads the workspace's endpoint targets every REFRESH_SECONDS (no network call). While
+one is running it also requests the endpoints' states from Together in a worker thread,
+so an endpoint that Together stopped after its inactivity timeout is no longer reported.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class EndpointWarningBar(Static):
     """One line with each running endpoint's time up and cost so far; hidden when none runs."""
 
     class StatesChecked(Message):
-        """Together's endpoint states are stored in the workspace; redraw from them."""
+        """Together's endpoint states are now stored in the workspace, so the bar can redraw."""
 
     DEFAULT_CSS = """
     EndpointWarningBar { height: auto; color: $warning; background: $warning 15%; padding: 0 1; }
