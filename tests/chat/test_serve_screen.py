@@ -1,6 +1,8 @@
-"""The Serve screen driven with Pilot against the sandbox: a simulated fine-tuning job is run
-to completion, deployed with a chosen hardware, chatted with from the Chat tab, stopped,
-started, deleted, and its weights downloaded with a cancel and a resume."""
+"""The Serve screen driven with Pilot against the sandbox.
+
+A simulated fine-tuning job runs to completion first. The tests deploy it on a chosen
+hardware, chat with it from the Chat tab, stop, start and delete it, and download its
+weights with a cancel and a resume."""
 
 import io
 import json
@@ -119,7 +121,7 @@ async def test_deploy_chat_stop_start_delete(workspace, serve_sandbox, finished_
         states_seen = endpoint_panel(app)
         assert "Ready. u: chat with it" in states_seen
 
-        # The workspace has the endpoint's target; the sandbox has the endpoint asked for.
+        # The workspace contains the endpoint's target, and the sandbox the requested endpoint.
         (target,) = list_targets(workspace)
         assert target.kind == "together_endpoint"
         assert target.name == f"tuned-{job_id}"
@@ -174,7 +176,7 @@ async def test_deploy_chat_stop_start_delete(workspace, serve_sandbox, finished_
         await pilot.press("s")
         await wait_until(pilot, lambda: "state: STOPPED" in endpoint_panel(app) and screen.busy is None)
 
-        # Delete asks first; then the endpoint and its target are gone.
+        # Delete needs a confirmation. Then the endpoint and its target are gone.
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = shown_text(app.screen.query_one("#confirm-question", Static))
