@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from persona_tui.tui.tabs import TABS, TabSpec
+from persona_tui.tui.widgets.endpoint_warning import EndpointWarningBar
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class PersonaApp(App):
             for spec in TABS:
                 with TabPane(f"{spec.title} [{spec.key}]", id=f"tab-{spec.id}"):
                     yield load_tab_class(spec)(self.workspace, id=f"{spec.id}-tab")
+        yield EndpointWarningBar(self.workspace, id="endpoint-warning")
         yield Footer()
 
     def on_mount(self) -> None:
