@@ -132,7 +132,6 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_jobs(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
 
     from persona_tui.cli import open_workspace
     from persona_tui.training.job_store import list_jobs
@@ -142,17 +141,20 @@ def run_jobs(args: argparse.Namespace) -> int:
     if not jobs:
         print("No fine-tuning jobs yet. Launch one with `persona-tui train --model MODEL`.")
         return 0
-    table = Table("status", "model", "steps", "price", "output model", "created")
-    # Job ids are copied into `persona-tui watch`, so they never wrap.
-    table.add_column("job", no_wrap=True)
+    # Two lines per job rather than a table: the job id (copied into `persona-tui watch`)
+    # never wraps, and the model and output names get a line of their own, which keeps the
+    # list readable in an 80-column terminal.
+    console = Console()
+    if any(job.sandbox for job in jobs):
+        console.print("[bold]SIMULATED jobs (sandbox, no Together account)[/bold]")
     for job in jobs:
-        steps = f"{job.detail.get('steps_completed', 0)}/{job.detail.get('total_steps', '?')}"
+        steps = f"{job.detail.get('steps_completed', 0)}/{job.detail.get('total_steps', '?')} steps"
         price = job.detail.get("total_price")
-        table.add_row(
-            job.status, job.model, steps, "" if price is None else f"${price:,.2f}", job.output_name or "",
-            job.created_at[:16], (job.job_id or "(none)") + (" (simulated)" if job.sandbox else ""),
-        )
-    Console().print(table)
+        price_text = "" if price is None else f"  ${price:,.2f}"
+        names = job.model + (f" → {job.output_name}" if job.output_name else "")
+        console.print(f"[bold]{job.job_id or '(not created)'}[/bold]  {job.status}  {steps}{price_text}",
+                      soft_wrap=True, highlight=False)
+        console.print(f"  {names}  (created {job.created_at[:16].replace('T', ' ')})", highlight=False)
     return 0
 
 

@@ -100,7 +100,8 @@ def export_dataset(workspace: Workspace, out_dir: Path | None = None) -> Dataset
             f"{len(lines['validation'])} in validation). Accept more samples or lower the validation share."
         )
 
-    out_dir = Path(out_dir) if out_dir is not None else default_dataset_dir(workspace)
+    # Absolute, so the recorded paths stay valid whatever directory a later command runs in.
+    out_dir = (Path(out_dir) if out_dir is not None else default_dataset_dir(workspace)).resolve()
     train_data = b"\n".join(lines["train"]) + b"\n"
     train_path = out_dir / "train.jsonl"
     write_atomically(train_path, train_data)

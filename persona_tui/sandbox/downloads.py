@@ -4,12 +4,14 @@ The body is deterministic, so tests can rebuild it by hand: the text
 "<ft_id>:<checkpoint>\n" repeated and cut to `state.data["downloads"]["size"]` bytes
 (DEFAULT_SIZE unless a test sets it). Setting `drop_after` to a byte count makes the
 next download close the connection after sending that many bytes, as a flaky network
-would; the fault is used once.
+would; the fault is used once. Setting `chunk_delay_seconds` sends the body in
+CHUNK_SIZE pieces with that pause before each, so a test can cancel a download midway.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from persona_tui.sandbox.server import Request, Response, SandboxState, error_response, route
@@ -19,7 +21,7 @@ CHUNK_SIZE = 16 * 1024
 
 
 def download_state(state: SandboxState) -> dict[str, Any]:
-    return state.data.setdefault("downloads", {"size": DEFAULT_SIZE, "drop_after": None})
+    return state.data.setdefault("downloads", {"size": DEFAULT_SIZE, "drop_after": None, "chunk_delay_seconds": 0.0})
 
 
 def archive_bytes(ft_id: str, checkpoint: str, size: int) -> bytes:
@@ -40,6 +42,12 @@ def dropping_body(data: bytes, drop_after: int):
     raise DroppedConnection(f"sandbox dropped the download after {drop_after} bytes")
 
 
+def paced_body(data: bytes, delay_seconds: float):
+    for start in range(0, len(data), CHUNK_SIZE):
+        time.sleep(delay_seconds)
+        yield data[start:start + CHUNK_SIZE]
+
+
 @route("GET", r"/v1/finetune/download")
 def download_weights(state: SandboxState, request: Request) -> Response:
     ft_id = request.query.get("ft_id", "")
@@ -53,6 +61,7 @@ def download_weights(state: SandboxState, request: Request) -> Response:
         settings = download_state(state)
         drop_after = settings["drop_after"]
         settings["drop_after"] = None
+        delay_seconds = settings.get("chunk_delay_seconds") or 0.0
         data = archive_bytes(ft_id, checkpoint, settings["size"])
 
     start = 0
@@ -75,4 +84,6 @@ def download_weights(state: SandboxState, request: Request) -> Response:
 
     if drop_after is not None and drop_after < len(body):
         return Response(status, dropping_body(body, drop_after), headers)
+    if delay_seconds:
+        return Response(status, paced_body(body, delay_seconds), headers)
     return Response(status, body, headers)

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 import orjson
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-URL = re.compile(r"https?://[^\s<>\"']+")
+# Only links that carry credentials are personal data: user:password@ in the authority, or
+# a query parameter whose name says it holds a token, key, signature or password. An
+# ordinary link (a video, an article) is what people send in chat and stays unflagged.
+URL = re.compile(
+    r"https?://(?:[^\s/@<>\"']+:[^\s/@<>\"']+@[^\s<>\"']+"
+    r"|[^\s<>\"']*[?&#](?:[\w.-]*[_.-])?"
+    r"(?:token|key|apikey|secret|sig|signature|auth|password|passwd|pwd|session)(?:[_.-][\w.-]*)?=[^\s<>\"']+)",
+    re.IGNORECASE,
+)
 INVITE = re.compile(r"(?:discord\.gg|discord(?:app)?\.com/invite)/[A-Za-z0-9-]+")
 IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
 SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
@@ -83,7 +91,7 @@ def scan_text(text: str) -> list[tuple[str, str]]:
         taken.append((start, end))
         found.append((kind, match.group()))
 
-    for pattern, kind in ((SECRET, "secret"), (EMAIL, "email"), (INVITE, "invite"), (URL, "url"),
+    for pattern, kind in ((SECRET, "secret"), (URL, "url"), (EMAIL, "email"), (INVITE, "invite"),
                           (IPV4, "ip"), (SSN, "ssn")):
         for match in pattern.finditer(text):
             add(kind, match)

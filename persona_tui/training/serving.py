@@ -35,6 +35,10 @@ class ServingError(Exception):
     """A serving step that failed; the message says what to do next."""
 
 
+class DownloadCancelled(Exception):
+    """Raised by a download's `progress` callback to stop it; the part file is kept for a resume."""
+
+
 @dataclass(frozen=True, slots=True)
 class HardwareOption:
     id: str                       # e.g. '1x_nvidia_h100_80gb_sxm'
@@ -149,6 +153,14 @@ def deploy_job(
         },
     ))
     return status, target
+
+
+def endpoint_target_for_job(workspace: Workspace, job_id: str) -> ModelTarget | None:
+    """Return the saved endpoint target that serves `job_id`, or None when none was deployed."""
+    for target in list_targets(workspace):
+        if target.kind == "together_endpoint" and target.settings.get("job_id") == job_id:
+            return target
+    return None
 
 
 def get_endpoint(client, endpoint_id: str) -> EndpointStatus:
@@ -297,7 +309,8 @@ def download_weights(
 
     Bytes go to a `.part` file first; a later call resumes from its size with an HTTP
     Range request, and the archive is renamed into place only when complete. `progress`
-    gets (bytes so far, total bytes or None).
+    gets (bytes so far, total bytes or None). It may raise DownloadCancelled to stop the
+    download; that exception passes through and the part file keeps what arrived.
     """
     if checkpoint not in ("adapter", "merged"):
         raise ServingError(f"checkpoint must be 'adapter' or 'merged', not {checkpoint!r}.")

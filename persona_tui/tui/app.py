@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from persona_tui.tui.commands import ActionsProvider
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.tabs import TABS, TabSpec
+from persona_tui.tui.widgets.endpoint_warning import EndpointWarningBar
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class PersonaApp(App):
                     # textual.lazy.Lazy measured 2.5x, but the tabs' tests query their widgets
                     # right after run_test() starts and would each need one pilot.pause().
                     yield load_tab_class(spec)(self.workspace, id=f"{spec.id}-tab")
+        yield EndpointWarningBar(self.workspace, id="endpoint-warning")
         yield Footer()
 
     def on_mount(self) -> None:

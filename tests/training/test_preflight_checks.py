@@ -76,3 +76,16 @@ def test_preflight_price_after_upload(sandbox_workspace, dataset):
     assert after.price.total_price == pytest.approx((2 * 40 + 3 * 8) * 6 * 0.48 / 1_000_000)
     assert after.format_ok is True
     assert after.findings == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", []),
+    ("read https://en.wikipedia.org/wiki/Capybara lol", []),
+    ("https://example.com/?keyboard=1&author=me", []),
+    ("https://x.example/a?access_token=abc123", [("url", "https://x.example/a?access_token=abc123")]),
+    ("https://s3.example/f?X-Amz-Signature=deadbeef&a=1", [("url", "https://s3.example/f?X-Amz-Signature=deadbeef&a=1")]),
+    ("https://bob:hunter2@host.example/x", [("url", "https://bob:hunter2@host.example/x")]),
+    ("https://a.example/?apikey=zz", [("url", "https://a.example/?apikey=zz")]),
+])
+def test_scan_flags_only_credential_links(text, expected):
+    assert scan_text(text) == expected

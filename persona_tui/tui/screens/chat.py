@@ -3,6 +3,10 @@
 Each reply streams in a worker thread that posts messages; the widget only renders them,
 so the tab never freezes while a model answers. Replies show as the separate messages
 Discord will get (split_reply), and every exchange is saved in the workspace.
+
+The target lists are read again whenever the app comes back to this screen (after the
+Serve screen or the add-target dialog) and on a 30 s tick, which also catches targets
+that another process, such as `persona-tui targets add`, saved meanwhile.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select, Static
 
 from persona_tui.chat import session
 from persona_tui.chat.client import ChatModelError, Sampling, stream_chat
@@ -28,6 +32,9 @@ from persona_tui.workspace import Workspace
 log = logging.getLogger(__name__)
 
 REPLY_PANES = ("tuned", "base")
+
+# Seconds between re-reads of the workspace's target list.
+TARGETS_REFRESH_SECONDS = 30.0
 
 
 @dataclass
@@ -78,6 +85,8 @@ class ChatTab(Vertical):
         Binding("ctrl+n", "new_chat", "New chat", id="chat-new"),
         Binding("ctrl+o", "open_previous", "Open older chat", id="chat-open"),
         Binding("ctrl+y", "copy_reply", "Copy reply", id="chat-copy"),
+        Binding("ctrl+s", "serve", "Serve: endpoints and downloads", id="chat-serve"),
+        Binding("ctrl+t", "add_target", "Add model target", id="chat-add-target"),
     ]
 
     DEFAULT_CSS = """
@@ -85,7 +94,6 @@ class ChatTab(Vertical):
     ChatTab #chat-bar Select { width: 1fr; }
     ChatTab #sampling { height: 3; }
     ChatTab #sampling Input { width: 1fr; }
-    ChatTab #endpoint-warning { color: $warning; height: auto; }
     ChatTab #panes { height: 1fr; }
     ChatTab ChatPane { width: 1fr; border: round $primary; }
     ChatTab .bubble { margin: 0 0 1 0; }
@@ -100,6 +108,7 @@ class ChatTab(Vertical):
         self.chat_id: int | None = None
         self.last_seq: int | None = None
         self.assemblers: dict[str, MessageAssembler] = {}
+        self.shown_options: list[tuple[str, int]] = []
 
     def compose(self) -> ComposeResult:
         options = self.target_options()
@@ -110,7 +119,6 @@ class ChatTab(Vertical):
             yield Input("0.8", placeholder="temperature", id="temperature")
             yield Input("0.9", placeholder="top-p", id="top-p")
             yield Input("256", placeholder="max tokens", id="max-tokens")
-        yield Label("", id="endpoint-warning")
         with Horizontal(id="panes"):
             yield ChatPane(id="tuned-pane")
             yield ChatPane(id="base-pane")
@@ -122,26 +130,56 @@ class ChatTab(Vertical):
     def on_mount(self) -> None:
         self.query_one("#tuned-pane").border_title = "tuned"
         self.query_one("#base-pane").border_title = "prompted base"
+        self.shown_options = self.target_options()
         self.pick_default_targets()
         chats = session.list_chats(self.workspace)
         if chats:
             self.open_chat(chats[0].id)
-        self.refresh_warning()
-        self.set_interval(30, self.refresh_warning)
+        self.app.screen_change_signal.subscribe(self, self.screen_changed)
+        self.set_interval(TARGETS_REFRESH_SECONDS, self.refresh_targets)
 
     def pick_default_targets(self) -> None:
+        """Fill each blank picker with the first target of its kind."""
         targets = list_targets(self.workspace)
         tuned = next((t for t in targets if t.kind in ("together_endpoint", "openai")), None)
         base = next((t for t in targets if t.kind == "together"), None)
-        if tuned is not None:
-            self.query_one("#tuned-target", Select).value = tuned.id
-        if base is not None:
-            self.query_one("#base-target", Select).value = base.id
+        for pane, target in (("tuned", tuned), ("base", base)):
+            select = self.query_one(f"#{pane}-target", Select)
+            if target is not None and select.is_blank():
+                select.value = target.id
 
-    def refresh_warning(self) -> None:
-        from persona_tui.training.serving import endpoint_warning
+    def screen_changed(self, screen) -> None:
+        if screen is self.screen:
+            self.refresh_targets()
 
-        self.query_one("#endpoint-warning", Label).update(endpoint_warning(self.workspace) or "")
+    def refresh_targets(self, pick: int | None = None) -> None:
+        """Read the targets again and refill both pickers, keeping each choice that still
+        exists; `pick` is a target id to choose for the tuned pane."""
+        options = self.target_options()
+        if options != self.shown_options:
+            self.shown_options = options
+            ids = {target_id for _, target_id in options}
+            for pane in REPLY_PANES:
+                select = self.query_one(f"#{pane}-target", Select)
+                chosen = select.value
+                select.set_options(options)
+                if chosen in ids:
+                    select.value = chosen
+            self.pick_default_targets()
+        if pick is not None and pick in {target_id for _, target_id in options}:
+            self.query_one("#tuned-target", Select).value = pick
+
+    # Serving and targets -------------------------------------------------------------
+
+    def action_serve(self) -> None:
+        from persona_tui.tui.screens.serve import ServeScreen
+
+        self.app.push_screen(ServeScreen(self.workspace), self.refresh_targets)
+
+    def action_add_target(self) -> None:
+        from persona_tui.tui.screens.add_target import AddTargetScreen
+
+        self.app.push_screen(AddTargetScreen(self.workspace), self.refresh_targets)
 
     # Conversations -----------------------------------------------------------------
 
@@ -204,7 +242,7 @@ class ChatTab(Vertical):
 
     def selected_target(self, pane: str) -> ModelTarget | None:
         value = self.query_one(f"#{pane}-target", Select).value
-        if value is Select.BLANK or value is None:
+        if value is Select.NULL or value is None:
             return None
         return next((t for t in list_targets(self.workspace) if t.id == value), None)
 
@@ -295,7 +333,6 @@ class ChatTab(Vertical):
     def store_reply(self, message: ReplyFinished) -> None:
         if self.chat_id is not None:
             session.save_message(self.workspace, self.chat_id, message.seq, message.pane, "\n".join(message.messages))
-        self.refresh_warning()
 
     @on(ReplyFailed)
     def show_error(self, message: ReplyFailed) -> None:
