@@ -8,16 +8,15 @@ samples and statistics as they were.
 
 from __future__ import annotations
 
-import gc
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 
+from persona_tui.gc_pause import cyclic_gc_paused
 from persona_tui.pipeline.assemble import AssembleCounts, window_samples
 from persona_tui.pipeline.filters import DROP_RULES, MessageFilter
 from persona_tui.pipeline.markup import MarkupNormaliser
@@ -78,24 +77,8 @@ def build_samples(
     call, before it stores anything, and raises BuildCancelled. Raise BuildError when the
     settings are invalid or name no persona.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _build(workspace, settings or load_settings(workspace), progress, cancel)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the build. The build allocates several
-    objects per message that all live until it ends, and each collection would rescan
-    them without freeing anything (20-37% of the build time on 178,000 messages, measured
-    with benchmarks/bench_build.py).
-    Reference counting still frees everything, because the build makes no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persona_tui.gc_pause import cyclic_gc_paused
 from persona_tui.sources.catalog import AuthorSummary, SourceSummary, list_authors, list_sources
 from persona_tui.sources.dce import DceExport, LayoutMismatch, read_indented, read_streaming
 from persona_tui.sources.dce_format import author_record, channel_record, message_rows
@@ -23,7 +24,8 @@ from persona_tui.sources.detect import DetectedSource, detect_file, detect_paths
 from persona_tui.sources.errors import SourceError
 from persona_tui.sources.package import PackageFiles, locate, package_checksum, package_rows
 from persona_tui.sources.store import (
-    add_source_counts, insert_message_rows, insert_source, upsert_authors, upsert_channels,
+    add_source_counts, insert_message_rows, insert_source, message_indexes_deferred, upsert_authors,
+    upsert_channels,
 )
 from persona_tui.workspace import Workspace
 
@@ -127,13 +129,14 @@ def import_paths(
     run_progress = RunProgress(progress, sum(sizes))
     log.info("import of %d sources started (%d bytes)", len(planned), sum(sizes))
 
-    for source, size in zip(planned, sizes):
-        if cancel is not None and cancel.is_set():
-            report.sources.append(SourceResult(str(source.path), source.kind, "cancelled", note="not started"))
-            continue
-        result = import_one(workspace, source, size, run_progress, cancel)
-        report.sources.append(result)
-        run_progress.finish(source.path, size)
+    with cyclic_gc_paused():
+        for source, size in zip(planned, sizes):
+            if cancel is not None and cancel.is_set():
+                report.sources.append(SourceResult(str(source.path), source.kind, "cancelled", note="not started"))
+                continue
+            result = import_one(workspace, source, size, run_progress, cancel)
+            report.sources.append(result)
+            run_progress.finish(source.path, size)
 
     log.info(
         "import finished: %d sources, %d messages read, %d new, %d failed",
@@ -236,7 +239,7 @@ def import_dce(
     check_cancel: Callable[[], None],
 ) -> SourceResult:
     log.info("importing DCE export %s (%d bytes)", path, size)
-    with workspace.transaction() as db:
+    with workspace.transaction() as db, message_indexes_deferred(db):
         source_id = insert_source(db, path=str(path), kind="dce", checksum=checksum, size_bytes=size)
 
         # The indented reader is several times faster; a file in another layout rolls back
@@ -308,7 +311,7 @@ def import_package(
             on_progress(done, total)
 
         read = new = 0
-        with workspace.transaction() as db:
+        with workspace.transaction() as db, message_indexes_deferred(db):
             source_id = insert_source(
                 db, path=str(path), kind="package", checksum=checksum,
                 size_bytes=path.stat().st_size if path.is_file() else total, one_sided=True,
