@@ -260,11 +260,16 @@ def _count_samples(stats: BuildStats, samples: list[Sample], counts: AssembleCou
 def _one_sided_notes(workspace: Workspace, persona_id: int, stats: BuildStats) -> list[str]:
     """Warn when the persona's messages come from sources that hold only the owner's side
     (Discord's data package), because those messages have no replies to learn from."""
-    one_sided, total = workspace.db.execute(
-        "SELECT coalesce(sum(s.one_sided), 0), count(*) FROM messages m "
-        "JOIN sources s ON s.id = m.source_id WHERE m.author_id = ?",
-        (persona_id,),
-    ).fetchone()
+    if workspace.db.execute("SELECT EXISTS (SELECT 1 FROM sources WHERE one_sided = 1)").fetchone()[0]:
+        one_sided, total = workspace.db.execute(
+            "SELECT coalesce(sum(s.one_sided), 0), count(*) FROM messages m "
+            "JOIN sources s ON s.id = m.source_id WHERE m.author_id = ?",
+            (persona_id,),
+        ).fetchone()
+    else:
+        # No one-sided source: counting the persona's messages needs only the author index.
+        one_sided = 0
+        total = workspace.db.execute("SELECT count(*) FROM messages WHERE author_id = ?", (persona_id,)).fetchone()[0]
     stats.one_sided_persona_messages = one_sided
     if total == 0:
         return [f"Author {persona_id} wrote none of the stored messages; check the id with `persona-tui authors`."]

@@ -105,7 +105,12 @@ class Sample:
 
 
 def turns_to_json(turns: list[Turn]) -> bytes:
-    return orjson.dumps([turn.to_json() for turn in turns])
+    if any(turn.redactions for turn in turns):
+        return orjson.dumps([turn.to_json() for turn in turns])
+    # orjson writes a dataclass as an object of its fields in declaration order, which is
+    # the shape of Turn.to_json except for redactions (objects instead of lists). Without
+    # redactions the bytes are the same, and orjson makes them without a dict per turn.
+    return orjson.dumps(turns)
 
 
 def turns_from_json(data: bytes | str) -> list[Turn]:

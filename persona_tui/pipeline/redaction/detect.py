@@ -198,6 +198,7 @@ class _Scan:
     def having(self, trigger: re.Pattern[str], *, lowercase: bool = False) -> list[int]:
         """Return the indices of the texts where `trigger` matches, in order."""
         text = self.joined
+        flags = 0
         if lowercase:
             # Scanning a lowercased copy keeps the trigger a plain literal search, which
             # is faster than IGNORECASE. A few characters (such as 'İ') lowercase to two
@@ -207,13 +208,12 @@ class _Scan:
             if len(self._lowercase) == len(self.joined):
                 text = self._lowercase
             else:
-                trigger = re.compile(trigger.pattern, re.IGNORECASE)
-        indices: list[int] = []
-        for match in trigger.finditer(text):
-            index = bisect_right(self.starts, match.start()) - 1
-            if not indices or indices[-1] != index:
-                indices.append(index)
-        return indices
+                flags = re.IGNORECASE
+        # The match runs on to the end of the text, so each text yields one match however
+        # often the trigger occurs in it (most texts with a digit have several).
+        to_text_end = re.compile(f"(?:{trigger.pattern})[^{SEPARATOR}]*", flags)
+        starts = self.starts
+        return [bisect_right(starts, match.start()) - 1 for match in to_text_end.finditer(text)]
 
     def matches(self, pattern: re.Pattern[str], indices: list[int]) -> Iterator[tuple[int, re.Match[str]]]:
         """Yield (text index, match) for `pattern` in each listed text; match offsets are
