@@ -1,7 +1,9 @@
 """Cheap candidate patterns for personal data, one per kind.
 
-Each pattern runs once over all messages joined by NUL characters, so none of them may
-match a NUL: they use `[^\\s\\x00]` where `\\S` would do. A match is only a candidate;
+Each pattern runs once over many messages joined by NUL characters, so none of them may
+match a NUL: they use `[^\\s\\x00]` where `\\S` would do. For the same reason every
+lookaround must treat a NUL like the edge of the text: negative lookarounds and `\\b`
+do, while `^`, `$` and positive lookbehinds would not. A match is only a candidate;
 validators.py decides. Lookbehinds keep candidates from starting inside a longer word or
 number, which is what keeps snowflake ids and markup like `<t:1700000000>` out.
 """
