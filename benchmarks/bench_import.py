@@ -5,13 +5,15 @@ Usage:
 
 Each step runs in a child process of its own, so its peak resident memory (ru_maxrss) is
 its alone and every run starts cold in the same way. The time is measured inside the
-child around the step only, without interpreter start-up and imports. The baseline,
+child around the step's product call only (`with stopwatch:`), without interpreter
+start-up, module imports, opening the workspace or picking the persona. The baseline,
 `decode`, is msgspec decoding the whole file in one call into typed structs that declare
 the fields the importer reads. Runs of the steps alternate, and the best of `--repeat`
 runs of each is reported, so the ratios come from the same minutes of a shared machine.
 
-Add a step by adding a function `(export_path, workspace_dir) -> None` to STEPS; each
-step after `import` finds the imported workspace in `workspace_dir`.
+Add a step by adding a function `(export_path, workspace_dir, stopwatch) -> None` to
+STEPS that runs its timed part inside `with stopwatch:`. Each step after `import` finds
+the imported workspace in `workspace_dir`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from pathlib import Path
 
 import msgspec
 
+from persona_tui.pipeline.build import build_samples
+from persona_tui.pipeline.dataset import export_dataset
+from persona_tui.pipeline.settings import PipelineSettings
 from persona_tui.sources.importer import import_paths
 from persona_tui.workspace import Workspace
 
@@ -88,36 +93,48 @@ class DecodedExport(msgspec.Struct):
     messages: list[Message]
 
 
-def step_decode(export_path: Path, workspace_dir: Path) -> None:
-    msgspec.json.decode(export_path.read_bytes(), type=DecodedExport)
+class Stopwatch:
+    """Adds up the time spent inside `with stopwatch:` blocks."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.seconds += time.perf_counter() - self._started
 
 
-def step_import(export_path: Path, workspace_dir: Path) -> None:
-    with Workspace.open(workspace_dir) as workspace:
+def step_decode(export_path: Path, workspace_dir: Path, stopwatch: Stopwatch) -> None:
+    with stopwatch:
+        msgspec.json.decode(export_path.read_bytes(), type=DecodedExport)
+
+
+def step_import(export_path: Path, workspace_dir: Path, stopwatch: Stopwatch) -> None:
+    with Workspace.open(workspace_dir) as workspace, stopwatch:
         report = import_paths(workspace, [export_path])
     if report.failed:
         raise SystemExit(f"import failed: {report.failed[0].error}")
 
 
-def step_build(export_path: Path, workspace_dir: Path) -> None:
-    from persona_tui.pipeline.build import build_samples
-    from persona_tui.pipeline.settings import PipelineSettings
-
+def step_build(export_path: Path, workspace_dir: Path, stopwatch: Stopwatch) -> None:
     with Workspace.open(workspace_dir) as workspace:
         # The persona is the author with the most messages, as in a one-person export.
         persona = workspace.db.execute(
             "SELECT author_id FROM messages GROUP BY author_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-        build_samples(workspace, PipelineSettings(persona_author_id=persona))
+        with stopwatch:
+            build_samples(workspace, PipelineSettings(persona_author_id=persona))
 
 
-def step_export(export_path: Path, workspace_dir: Path) -> None:
-    from persona_tui.pipeline.dataset import export_dataset
-
-    with Workspace.open(workspace_dir) as workspace:
+def step_export(export_path: Path, workspace_dir: Path, stopwatch: Stopwatch) -> None:
+    with Workspace.open(workspace_dir) as workspace, stopwatch:
         export_dataset(workspace)
 
 
-STEPS: dict[str, Callable[[Path, Path], None]] = {
+STEPS: dict[str, Callable[[Path, Path, Stopwatch], None]] = {
     "decode": step_decode,
     "import": step_import,
     "build": step_build,
@@ -127,14 +144,13 @@ STEPS: dict[str, Callable[[Path, Path], None]] = {
 
 def run_child(step: str, export_path: Path, workspace_dir: Path) -> None:
     """Run one step in this process and print its time and peak memory as JSON."""
-    started = time.perf_counter()
-    STEPS[step](export_path, workspace_dir)
-    seconds = time.perf_counter() - started
+    stopwatch = Stopwatch()
+    STEPS[step](export_path, workspace_dir, stopwatch)
     # ru_maxrss is in kilobytes on Linux (bytes on macOS).
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if sys.platform == "darwin":
         peak_kb //= 1024
-    print(json.dumps({"step": step, "seconds": seconds, "peak_rss_mb": peak_kb / 1024}))
+    print(json.dumps({"step": step, "seconds": stopwatch.seconds, "peak_rss_mb": peak_kb / 1024}))
 
 
 def measure(step: str, export_path: Path, workspace_dir: Path) -> dict:
