@@ -138,52 +138,46 @@ def _build(
     normalise = normaliser.normalise if normaliser else None
     done = 0
     for chunk in _read_chunks(cursor, settings.gap_minutes * 60_000):
-        # Filter and normalise markup, in one pass over the messages.
+        # Filter and normalise markup, in one pass over the messages. Each kept message
+        # starts out unredacted, and the few that redaction changes are updated below.
         report(done, total, "filter")
-        kept_rows = []
+        kept: list[CleanMessage] = []
         texts = []
         for row in chunk:
-            _, _, author_id, _, message_type, content, is_interaction, attachments, embeds, stickers = row
+            message_id, channel_id, author_id, timestamp_ms, message_type, content, is_interaction, \
+                attachments, embeds, stickers = row
             reason = drop_reason(message_type, content, author_id in bots, is_interaction,
                                  attachments, embeds, stickers)
             if reason is not None:
                 dropped[reason] += 1
                 continue
-            kept_rows.append(row)
-            texts.append((normalise(content) if normalise else content).strip())
+            text = (normalise(content) if normalise else content).strip()
+            if not text:
+                # Nothing to redact or train on; redaction never blanks a text, since a
+                # placeholder replaces each span.
+                stats.empty_after_cleaning += 1
+                continue
+            if author_id == persona_id:
+                stats.persona_messages += 1
+            kept.append(CleanMessage(message_id, channel_id, author_id, timestamp_ms, text, text, NO_REDACTIONS))
+            texts.append(text)
+        stats.messages_kept += len(kept)
 
         # Redact the chunk's texts in one batch.
         report(done, total, "redact")
-        redacted = redactor.redact_all(texts).get
+        for index, result in redactor.redact_all(texts).items():
+            message = kept[index]
+            message.content = result.content
+            message.redactions = result.redactions
 
         # Windows and samples.
         report(done, total, "samples")
-        clean = []
-        for index, row in enumerate(kept_rows):
-            result = redacted(index)
-            if result is None:
-                text = texts[index]
-                if not text:
-                    stats.empty_after_cleaning += 1
-                    continue
-                clean.append(CleanMessage(row[0], row[1], row[2], row[3], text, text, NO_REDACTIONS))
-                continue
-            if not result.content:
-                stats.empty_after_cleaning += 1
-                continue
-            clean.append(CleanMessage(row[0], row[1], row[2], row[3], result.original, result.content,
-                                      result.redactions))
-        stats.messages_kept += len(clean)
-
-        for window in split_windows(clean, settings.gap_minutes):
+        for window in split_windows(kept, settings.gap_minutes):
             channel_id = window[0].channel_id
             channel_ids.add(channel_id)
             stats.windows += 1
             turns = merge_turns(window, persona_id, names if channel_id in group_channels else None)
             stats.merged_messages += len(window) - len(turns)
-            for timed in turns:
-                if timed.turn.role == "assistant":
-                    stats.persona_messages += len(timed.turn.message_ids)
             samples.extend(window_samples(channel_id, turns, budget_tokens=budget,
                                           validation_share=settings.validation_share, counts=counts))
         done += len(chunk)
