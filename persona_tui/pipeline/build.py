@@ -42,6 +42,14 @@ GROUP_KINDS = frozenset({"group", "guild", "thread"})
 # for cancel and reports progress between the steps of each chunk.
 CHUNK = 20_000
 
+# Every stored message in conversation order. The messages_channel_time index is in this
+# order, so SQLite reads it without sorting.
+READ_MESSAGES = (
+    "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
+    "attachment_count, embed_count, sticker_count FROM messages "
+    "ORDER BY channel_id, timestamp_ms, id"
+)
+
 ProgressCallback = Callable[[int, int, str], None]
 
 
@@ -129,11 +137,7 @@ def _build(
     # The cursor returns plain tuples: sqlite3.Row objects cost a third more to read.
     cursor = workspace.db.cursor()
     cursor.row_factory = None
-    cursor.execute(
-        "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
-        "attachment_count, embed_count, sticker_count FROM messages "
-        "ORDER BY channel_id, timestamp_ms, id"
-    )
+    cursor.execute(READ_MESSAGES)
     drop_reason = message_filter.drop_reason
     normalise = normaliser.normalise if normaliser else None
     done = 0
