@@ -217,13 +217,29 @@ def _read_chunks(cursor: sqlite3.Cursor, gap_ms: float) -> Iterator[list[tuple]]
     filtering as well."""
     chunk: list[tuple] = []
     while rows := cursor.fetchmany(CHUNK):
-        for row in rows:
-            if len(chunk) >= CHUNK:
-                previous = chunk[-1]
+        position = 0
+        while position < len(rows):
+            if len(chunk) < CHUNK:
+                # Rows before the minimum size are never cut points, so they are added
+                # as one slice instead of row by row.
+                take = min(CHUNK - len(chunk), len(rows) - position)
+                chunk += rows[position:position + take]
+                position += take
+                continue
+
+            cut = len(rows)
+            previous = chunk[-1]
+            for index in range(position, len(rows)):
+                row = rows[index]
                 if row[1] != previous[1] or row[3] - previous[3] >= gap_ms:
-                    yield chunk
-                    chunk = []
-            chunk.append(row)
+                    cut = index
+                    break
+                previous = row
+            chunk += rows[position:cut]
+            position = cut
+            if cut < len(rows):
+                yield chunk
+                chunk = []
     if chunk:
         yield chunk
 

@@ -24,3 +24,21 @@ def test_read_orders_ties_by_id(workspace):
     ids = [row[0] for row in workspace.db.execute(READ_MESSAGES)]
 
     assert ids == [20, 40, 10, 30]
+
+
+def test_chunks_cut_at_silences(monkeypatch):
+    import sqlite3
+
+    from persona_tui.pipeline import build
+
+    monkeypatch.setattr(build, "CHUNK", 3)
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE rows (id INTEGER, channel_id INTEGER, author_id INTEGER, timestamp_ms INTEGER)")
+    times = [(1, 0), (1, 1), (1, 2), (1, 3), (1, 100), (1, 101), (1, 102), (2, 0), (2, 1), (2, 2)]
+    db.executemany("INSERT INTO rows VALUES (?, ?, 0, ?)", [(i, c, t) for i, (c, t) in enumerate(times)])
+
+    cursor = db.execute("SELECT * FROM rows ORDER BY id")
+    chunks = [[row[0] for row in chunk] for chunk in build._read_chunks(cursor, 50)]
+
+    # Three rows before any cut, then the first silence (3 -> 100) or channel change.
+    assert chunks == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
