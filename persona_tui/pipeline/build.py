@@ -249,9 +249,12 @@ def _group_channels(workspace: Workspace, channels: dict[int, tuple[str | None, 
     and threads, and any other channel where more than one person besides the persona
     wrote (bots do not count)."""
     groups = {channel_id for channel_id, (_, kind) in channels.items() if kind in GROUP_KINDS}
+    # The distinct (author, channel) pairs come from the author index, so only those few
+    # pairs, not every message, are joined with the authors and grouped.
     cursor = workspace.db.execute(
-        "SELECT m.channel_id FROM messages m JOIN authors a ON a.id = m.author_id "
-        "WHERE a.is_bot = 0 AND m.author_id != ? GROUP BY m.channel_id HAVING count(DISTINCT m.author_id) > 1",
+        "SELECT pairs.channel_id FROM (SELECT DISTINCT author_id, channel_id FROM messages WHERE author_id != ?) "
+        "AS pairs JOIN authors a ON a.id = pairs.author_id WHERE a.is_bot = 0 "
+        "GROUP BY pairs.channel_id HAVING count(*) > 1",
         (persona_id,),
     )
     groups.update(row[0] for row in cursor)
