@@ -102,8 +102,9 @@ def message_indexes_deferred(db: sqlite3.Connection) -> Iterator[None]:
     it, when the table is empty at the start. Otherwise leave them as they are.
 
     Building an index once over the loaded rows is faster than updating it on every
-    insert (178,000 messages: 0.15 s against 0.25 s). Run it inside a transaction: when
-    the block raises, the rollback brings the dropped indexes back.
+    insert: for 178,000 messages, about 0.11 s to create both against 0.24 s to keep them
+    up to date. Run it inside a transaction, so that the rollback after an exception in
+    the block brings the dropped indexes back.
     """
     if db.execute("SELECT EXISTS (SELECT 1 FROM messages)").fetchone()[0]:
         yield

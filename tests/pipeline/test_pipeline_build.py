@@ -114,9 +114,9 @@ def test_group_chat_names_speakers(workspace, store):
     assert contents(workspace) == [["Robin: hi\nthird: yo\nRobin: sup", "hey all"]]
 
 
-def test_unnamed_kind_with_two_others_named(workspace, store):
-    # A channel of no group kind still counts as a group when two people besides the
-    # persona wrote in it; a bot and the persona do not count.
+def test_two_speakers_make_group(workspace, store):
+    # A channel of no group kind is still a group when two people besides the persona
+    # wrote in it. A bot does not count as one of them.
     store.channel(610, "three", "unknown")
     store.channel(620, "pair", "unknown")
     store.conversation([(FRIEND, "hi", 0), (THIRD, "yo", 1), (PERSONA, "hey", 2)], channel=610)
