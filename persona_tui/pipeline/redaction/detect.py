@@ -128,7 +128,7 @@ class Redactor:
             for index, base, _, match in scan.having(patterns.SECRET_TRIGGER).matches(patterns.SECRET):
                 yield index, match.start() - base, match.end() - base, "secret", "secret:token"
         if "invite" in kinds or "url" in kinds:
-            linked = scan.having(patterns.LINK_TRIGGER, lowercase=True)
+            linked = scan.having(*patterns.LINK_TRIGGERS, lowercase=True)
             if "invite" in kinds:
                 for index, base, _, match in linked.matches(patterns.INVITE):
                     yield index, match.start() - base, match.end() - base, "invite", "invite:discord"
@@ -201,8 +201,8 @@ class _Scan:
         self.starts = starts
         self._lowercase: str | None = None
 
-    def having(self, trigger: re.Pattern[str], *, lowercase: bool = False) -> _Subset:
-        """Return the texts where `trigger` matches, in order."""
+    def having(self, *triggers: re.Pattern[str], lowercase: bool = False) -> _Subset:
+        """Return the texts where any of `triggers` matches, in order."""
         text = self.joined
         flags = 0
         if lowercase:
@@ -215,11 +215,14 @@ class _Scan:
                 text = self._lowercase
             else:
                 flags = re.IGNORECASE
-        # The match runs on to the end of the text, so each text yields one match however
-        # often the trigger occurs in it (most texts with a digit have several).
-        to_text_end = re.compile(f"(?:{trigger.pattern})[^{SEPARATOR}]*", flags)
         starts = self.starts
-        indices = [bisect_right(starts, match.start()) - 1 for match in to_text_end.finditer(text)]
+        found: set[int] = set()
+        for trigger in triggers:
+            # The match runs on to the end of the text, so each text yields one match
+            # however often the trigger occurs in it (most texts with a digit have several).
+            to_text_end = re.compile(f"(?:{trigger.pattern})[^{SEPARATOR}]*", flags)
+            found.update(bisect_right(starts, match.start()) - 1 for match in to_text_end.finditer(text))
+        indices = sorted(found)
 
         last = len(starts) - 1
         joined = self.joined

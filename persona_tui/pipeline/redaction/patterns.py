@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 
 # Triggers: cheap scans that pick the texts a family of patterns needs to look at. The
-# lowercase ones run on a lowercased copy of the text.
-DIGIT_TRIGGER = re.compile(r"\d+")
+# lowercase ones run on a lowercased copy of the text. A text is picked when any trigger
+# of a tuple matches: two literal scans are faster than one scan for "http|discord".
+DIGIT_TRIGGER = re.compile(r"\d")
 AT_SIGN_TRIGGER = re.compile("@")
-LINK_TRIGGER = re.compile("http|discord")
+LINK_TRIGGERS = (re.compile("http"), re.compile("discord"))
 SPELLED_AT_TRIGGER = re.compile(r"[ (\[{]at[ )\]}]")
 SECRET_TRIGGER = re.compile(r"sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|AIza|\.[\w-]{6}\.")
 
