@@ -88,31 +88,20 @@ class NewFileGate:
     """The check, before anything of a file is stored, that the file was not imported before.
 
     `hold` passes decoded batches on only after `confirm` has run once. `confirm` looks the
-    checksum up with
-    `find_imported` and raises AlreadyImported for a known file, or records the checksum
-    on the new source's row. One gate serves both readers of a file, so a file read again
-    by the streaming reader is not looked up twice.
+    checksum up with `find_imported` and raises AlreadyImported for a known file. One gate
+    serves both readers of a file, so a file read again by the streaming reader is not
+    looked up twice.
     """
 
-    def __init__(
-        self,
-        db: sqlite3.Connection,
-        checksum: BackgroundChecksum,
-        source_id: int,
-        find_imported: Callable[[str], sqlite3.Row | None],
-    ) -> None:
-        self.db = db
+    def __init__(self, checksum: BackgroundChecksum, find_imported: Callable[[str], sqlite3.Row | None]) -> None:
         self.checksum = checksum
-        self.source_id = source_id
         self.find_imported = find_imported
         self.confirmed = False
 
     def confirm(self) -> None:
-        value = self.checksum.result()
-        earlier = self.find_imported(value)
+        earlier = self.find_imported(self.checksum.result())
         if earlier is not None:
             raise AlreadyImported(earlier)
-        self.db.execute("UPDATE sources SET checksum = ? WHERE id = ?", (value, self.source_id))
         self.confirmed = True
 
     def hold(self, batches: Iterator[Batch]) -> Iterator[Batch]:

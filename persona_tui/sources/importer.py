@@ -24,8 +24,8 @@ from persona_tui.sources.detect import DetectedSource, detect_file, detect_paths
 from persona_tui.sources.errors import SourceError
 from persona_tui.sources.package import PackageFiles, locate, package_checksum, package_rows
 from persona_tui.sources.store import (
-    add_source_counts, insert_message_rows, insert_source, message_indexes_deferred, upsert_authors,
-    upsert_channels,
+    add_source_counts, insert_message_rows, insert_source, message_indexes_deferred, set_source_checksum,
+    upsert_authors, upsert_channels,
 )
 from persona_tui.workspace import Workspace
 
@@ -241,9 +241,9 @@ def import_dce(
     when its checksum matches a source imported before."""
     log.info("importing DCE export %s (%d bytes)", path, size)
     with workspace.transaction() as db, message_indexes_deferred(db):
-        # The checksum is filled in by the gate once the hashing thread has it.
+        # The checksum is filled in after the read, when the hashing thread has it.
         source_id = insert_source(db, path=str(path), kind="dce", checksum=None, size_bytes=size)
-        gate = NewFileGate(db, checksum, source_id, lambda value: find_imported(workspace, value))
+        gate = NewFileGate(checksum, lambda value: find_imported(workspace, value))
 
         # The indented reader is several times faster; a file in another layout rolls back
         # to here and is read again by the streaming reader.
@@ -257,6 +257,8 @@ def import_dce(
             db.execute("RELEASE indented_layout")
             read, new = store_export(db, read_streaming(path), gate, source_id, size, on_progress, check_cancel)
 
+        # Outside the savepoint, which a layout mismatch rolls back after the gate passed.
+        set_source_checksum(db, source_id, checksum.result())
         add_source_counts(db, source_id, message_count=read, new_count=new)
 
     log.info("imported %s as source %d: %d messages read, %d new", path, source_id, read, new)

@@ -80,6 +80,10 @@ def add_source_counts(db: sqlite3.Connection, source_id: int, *, message_count: 
     )
 
 
+def set_source_checksum(db: sqlite3.Connection, source_id: int, checksum: str) -> None:
+    db.execute("UPDATE sources SET checksum = ? WHERE id = ?", (checksum, source_id))
+
+
 def message_row(message: MessageRecord, source_id: int) -> tuple:
     """Return the `messages` row of one record, in MESSAGE_COLUMNS order."""
     return (
