@@ -134,7 +134,8 @@ def _build(
 
     # The history is processed in chunks that end at a channel change or a silence. So no
     # conversation window spans two chunks, and only one chunk of messages is in memory.
-    # The cursor returns plain tuples: sqlite3.Row objects cost a third more to read.
+    # The cursor returns plain tuples: reading and indexing sqlite3.Row objects took about
+    # 20% longer (178,000 messages).
     cursor = workspace.db.cursor()
     cursor.row_factory = None
     cursor.execute(READ_MESSAGES)

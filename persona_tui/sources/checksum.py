@@ -107,16 +107,16 @@ class NewFileGate:
     def hold(self, batches: Iterator[Batch]) -> Iterator[Batch]:
         """Yield `batches`, keeping the first ones back until `confirm` has passed. With
         MAX_HELD_BATCHES waiting, wait for the checksum instead of decoding further."""
-        held: list[Batch] = []
+        waiting: list[Batch] = []
         for batch in batches:
             if self.confirmed:
                 yield batch
                 continue
-            held.append(batch)
-            if self.checksum.ready() or len(held) >= MAX_HELD_BATCHES:
+            waiting.append(batch)
+            if self.checksum.ready() or len(waiting) >= MAX_HELD_BATCHES:
                 self.confirm()
-                yield from held
-                held = []
+                yield from waiting
+                waiting = []
         if not self.confirmed:
             self.confirm()
-            yield from held
+            yield from waiting
