@@ -74,7 +74,9 @@ MIGRATIONS: list[str] = [
         reply_to INTEGER,                -- referenced message id
         source_id INTEGER NOT NULL REFERENCES sources(id)
     );
-    CREATE INDEX messages_channel_time ON messages(channel_id, timestamp_ms, id);
+    -- SQLite appends the rowid (the message id) to every index entry, so this index is in
+    -- (channel_id, timestamp_ms, id) order, the order the build reads in.
+    CREATE INDEX messages_channel_time ON messages(channel_id, timestamp_ms);
     CREATE INDEX messages_author ON messages(author_id);
 
     -- Key-value settings; values are JSON. Pipeline settings, persona author id, bot settings.

@@ -51,12 +51,14 @@ def window_samples(
         return []
 
     # Merging made the roles alternate, so the trimmed turns are (user, assistant) pairs.
-    pairs = [trimmed[index:index + 2] for index in range(0, len(trimmed), 2)]
     groups: list[list[TimedTurn]] = []
     group: list[TimedTurn] = []
     group_tokens = 0
-    for pair in pairs:
-        pair_tokens = sum(estimate_tokens(timed.turn.content) for timed in pair)
+    for index in range(0, len(trimmed), 2):
+        pair = trimmed[index:index + 2]
+        pair_tokens = 0
+        for timed in pair:
+            pair_tokens += estimate_tokens(timed.turn.content)
         if group and group_tokens + pair_tokens > budget_tokens:
             groups.append(group)
             group, group_tokens = [], 0

@@ -8,16 +8,14 @@ samples and statistics as they were.
 
 from __future__ import annotations
 
-import gc
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import groupby
 
+from persona_tui.gc_pause import cyclic_gc_paused
 from persona_tui.pipeline.assemble import AssembleCounts, window_samples
 from persona_tui.pipeline.filters import DROP_RULES, MessageFilter
 from persona_tui.pipeline.markup import MarkupNormaliser
@@ -27,7 +25,7 @@ from persona_tui.pipeline.sample import Sample
 from persona_tui.pipeline.sample_store import estimate_tokens, replace_samples
 from persona_tui.pipeline.settings import PipelineSettings, load_settings
 from persona_tui.pipeline.stats import BuildStats, save_stats
-from persona_tui.pipeline.windows import CleanMessage, split_windows
+from persona_tui.pipeline.windows import NO_REDACTIONS, CleanMessage, split_windows
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -43,6 +41,14 @@ GROUP_KINDS = frozenset({"group", "guild", "thread"})
 # The minimum messages per chunk. A chunk runs on to the next silence, and the build checks
 # for cancel and reports progress between the steps of each chunk.
 CHUNK = 20_000
+
+# Every stored message in conversation order. The messages_channel_time index is in this
+# order, so SQLite reads it without sorting.
+READ_MESSAGES = (
+    "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
+    "attachment_count, embed_count, sticker_count FROM messages "
+    "ORDER BY channel_id, timestamp_ms, id"
+)
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -78,24 +84,8 @@ def build_samples(
     call, before it stores anything, and raises BuildCancelled. Raise BuildError when the
     settings are invalid or name no persona.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _build(workspace, settings or load_settings(workspace), progress, cancel)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the build. The build allocates several
-    objects per message that all live until it ends, and each collection would rescan
-    them without freeing anything (20-37% of the build time on 178,000 messages, measured
-    with benchmarks/bench_build.py).
-    Reference counting still frees everything, because the build makes no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(
@@ -144,55 +134,57 @@ def _build(
 
     # The history is processed in chunks that end at a channel change or a silence. So no
     # conversation window spans two chunks, and only one chunk of messages is in memory.
-    cursor = workspace.db.execute(
-        "SELECT id, channel_id, author_id, timestamp_ms, type, content, is_interaction, "
-        "attachment_count, embed_count, sticker_count FROM messages "
-        "ORDER BY channel_id, timestamp_ms, id"
-    )
+    # The cursor returns plain tuples: reading and indexing sqlite3.Row objects took about
+    # 20% longer (178,000 messages).
+    cursor = workspace.db.cursor()
+    cursor.row_factory = None
+    cursor.execute(READ_MESSAGES)
+    drop_reason = message_filter.drop_reason
+    normalise = normaliser.normalise if normaliser else None
     done = 0
     for chunk in _read_chunks(cursor, settings.gap_minutes * 60_000):
-        # Filter and normalise markup, in one pass over the messages.
+        # Filter and normalise markup, in one pass over the messages. Each kept message
+        # starts out unredacted, and the few that redaction changes are updated below.
         report(done, total, "filter")
-        kept_rows = []
+        kept: list[CleanMessage] = []
         texts = []
         for row in chunk:
-            reason = message_filter.drop_reason(row[4], row[5], row[2] in bots, row[6], row[7], row[8], row[9])
+            message_id, channel_id, author_id, timestamp_ms, message_type, content, is_interaction, \
+                attachments, embeds, stickers = row
+            reason = drop_reason(message_type, content, author_id in bots, is_interaction,
+                                 attachments, embeds, stickers)
             if reason is not None:
                 dropped[reason] += 1
                 continue
-            kept_rows.append(row)
-            texts.append((normaliser.normalise(row[5]) if normaliser else row[5]).strip())
+            text = (normalise(content) if normalise else content).strip()
+            if not text:
+                # Nothing to redact or train on; redaction never blanks a text, since a
+                # placeholder replaces each span.
+                stats.empty_after_cleaning += 1
+                continue
+            if author_id == persona_id:
+                stats.persona_messages += 1
+            kept.append(CleanMessage(message_id, channel_id, author_id, timestamp_ms, text, text, NO_REDACTIONS))
+            texts.append(text)
+        stats.messages_kept += len(kept)
 
         # Redact the chunk's texts in one batch.
         report(done, total, "redact")
-        redacted = redactor.redact_all(texts)
+        for index, result in redactor.redact_all(texts).items():
+            message = kept[index]
+            message.content = result.content
+            message.redactions = result.redactions
 
-        # Windows and samples, channel by channel.
+        # Windows and samples.
         report(done, total, "samples")
-        clean = []
-        for index, row in enumerate(kept_rows):
-            result = redacted.get(index)
-            if result is None:
-                original = content = texts[index]
-                redactions = []
-            else:
-                original, content, redactions = result.original, result.content, result.redactions
-            if not content:
-                stats.empty_after_cleaning += 1
-                continue
-            clean.append(CleanMessage(row[0], row[1], row[2], row[3], original, content, redactions))
-        stats.messages_kept += len(clean)
-        stats.persona_messages += sum(1 for message in clean if message.author_id == persona_id)
-
-        for channel_id, group in groupby(clean, key=lambda message: message.channel_id):
+        for window in split_windows(kept, settings.gap_minutes):
+            channel_id = window[0].channel_id
             channel_ids.add(channel_id)
-            speaker_names = names if channel_id in group_channels else None
-            for window in split_windows(list(group), settings.gap_minutes):
-                stats.windows += 1
-                turns = merge_turns(window, persona_id, speaker_names)
-                stats.merged_messages += len(window) - len(turns)
-                samples.extend(window_samples(channel_id, turns, budget_tokens=budget,
-                                              validation_share=settings.validation_share, counts=counts))
+            stats.windows += 1
+            turns = merge_turns(window, persona_id, names if channel_id in group_channels else None)
+            stats.merged_messages += len(window) - len(turns)
+            samples.extend(window_samples(channel_id, turns, budget_tokens=budget,
+                                          validation_share=settings.validation_share, counts=counts))
         done += len(chunk)
 
     stats.messages_read = done
@@ -226,13 +218,29 @@ def _read_chunks(cursor: sqlite3.Cursor, gap_ms: float) -> Iterator[list[tuple]]
     filtering as well."""
     chunk: list[tuple] = []
     while rows := cursor.fetchmany(CHUNK):
-        for row in rows:
-            if len(chunk) >= CHUNK:
-                previous = chunk[-1]
+        position = 0
+        while position < len(rows):
+            if len(chunk) < CHUNK:
+                # Rows before the minimum size are never cut points, so they are added
+                # as one slice instead of row by row.
+                take = min(CHUNK - len(chunk), len(rows) - position)
+                chunk += rows[position:position + take]
+                position += take
+                continue
+
+            cut = len(rows)
+            previous = chunk[-1]
+            for index in range(position, len(rows)):
+                row = rows[index]
                 if row[1] != previous[1] or row[3] - previous[3] >= gap_ms:
-                    yield chunk
-                    chunk = []
-            chunk.append(row)
+                    cut = index
+                    break
+                previous = row
+            chunk += rows[position:cut]
+            position = cut
+            if cut < len(rows):
+                yield chunk
+                chunk = []
     if chunk:
         yield chunk
 
@@ -242,9 +250,12 @@ def _group_channels(workspace: Workspace, channels: dict[int, tuple[str | None, 
     and threads, and any other channel where more than one person besides the persona
     wrote (bots do not count)."""
     groups = {channel_id for channel_id, (_, kind) in channels.items() if kind in GROUP_KINDS}
+    # The distinct (author, channel) pairs come from the author index, so only those few
+    # pairs, not every message, are joined with the authors and grouped.
     cursor = workspace.db.execute(
-        "SELECT m.channel_id FROM messages m JOIN authors a ON a.id = m.author_id "
-        "WHERE a.is_bot = 0 AND m.author_id != ? GROUP BY m.channel_id HAVING count(DISTINCT m.author_id) > 1",
+        "SELECT pairs.channel_id FROM (SELECT DISTINCT author_id, channel_id FROM messages WHERE author_id != ?) "
+        "AS pairs JOIN authors a ON a.id = pairs.author_id WHERE a.is_bot = 0 "
+        "GROUP BY pairs.channel_id HAVING count(*) > 1",
         (persona_id,),
     )
     groups.update(row[0] for row in cursor)
@@ -267,11 +278,16 @@ def _count_samples(stats: BuildStats, samples: list[Sample], counts: AssembleCou
 def _one_sided_notes(workspace: Workspace, persona_id: int, stats: BuildStats) -> list[str]:
     """Warn when the persona's messages come from sources that hold only the owner's side
     (Discord's data package), because those messages have no replies to learn from."""
-    one_sided, total = workspace.db.execute(
-        "SELECT coalesce(sum(s.one_sided), 0), count(*) FROM messages m "
-        "JOIN sources s ON s.id = m.source_id WHERE m.author_id = ?",
-        (persona_id,),
-    ).fetchone()
+    if workspace.db.execute("SELECT EXISTS (SELECT 1 FROM sources WHERE one_sided = 1)").fetchone()[0]:
+        one_sided, total = workspace.db.execute(
+            "SELECT coalesce(sum(s.one_sided), 0), count(*) FROM messages m "
+            "JOIN sources s ON s.id = m.source_id WHERE m.author_id = ?",
+            (persona_id,),
+        ).fetchone()
+    else:
+        # No one-sided source: counting the persona's messages needs only the author index.
+        one_sided = 0
+        total = workspace.db.execute("SELECT count(*) FROM messages WHERE author_id = ?", (persona_id,)).fetchone()[0]
     stats.one_sided_persona_messages = one_sided
     if total == 0:
         return [f"Author {persona_id} wrote none of the stored messages; check the id with `persona-tui authors`."]

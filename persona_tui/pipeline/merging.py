@@ -31,27 +31,35 @@ def merge_turns(
     speaker's block starts with their name and ": "; unknown ids get "Someone"."""
     # Runs of consecutive messages with the same role.
     runs: list[list[CleanMessage]] = []
-    previous_role = None
+    run: list[CleanMessage] = []
+    previous_is_persona = None
     for message in window:
-        role = message.author_id == persona_id
-        if role == previous_role:
-            runs[-1].append(message)
-        else:
-            runs.append([message])
-            previous_role = role
+        is_persona = message.author_id == persona_id
+        if is_persona != previous_is_persona:
+            run = []
+            runs.append(run)
+            previous_is_persona = is_persona
+        run.append(message)
 
     return [_merge_run(run, persona_id, speaker_names) for run in runs]
 
 
 def _merge_run(run: list[CleanMessage], persona_id: int, speaker_names: dict[int, str] | None) -> TimedTurn:
-    role = "assistant" if run[0].author_id == persona_id else "user"
+    first = run[0]
+    role = "assistant" if first.author_id == persona_id else "user"
     named = speaker_names is not None and role == "user"
 
+    if len(run) == 1 and not named and not first.redactions:
+        # The most common turn: one message with no name lead and nothing redacted.
+        content = first.content
+        turn = Turn(role, content, content, first.author_id, [first.id], [])
+        return TimedTurn(turn, first.timestamp_ms, first.timestamp_ms)
+
     if not named and not any(message.redactions for message in run):
-        # The common case: plain joins, no spans to shift, and nothing redacted, so the
-        # original and the content are one string object (a million-message build keeps
-        # every turn in memory until it stores them).
-        content = run[0].content if len(run) == 1 else "\n".join([message.content for message in run])
+        # Plain joins, no spans to shift, and nothing redacted, so the original and the
+        # content are one string object (a million-message build keeps every turn in
+        # memory until it stores them).
+        content = "\n".join([message.content for message in run])
         original = content
         redactions = []
     else:
@@ -66,15 +74,8 @@ def _merge_run(run: list[CleanMessage], persona_id: int, speaker_names: dict[int
         if not redactions:
             original = content
 
-    turn = Turn(
-        role=role,
-        content=content,
-        original=original,
-        author_id=run[0].author_id,
-        message_ids=[message.id for message in run],
-        redactions=redactions,
-    )
-    return TimedTurn(turn, run[0].timestamp_ms, run[-1].timestamp_ms)
+    turn = Turn(role, content, original, first.author_id, [message.id for message in run], redactions)
+    return TimedTurn(turn, first.timestamp_ms, run[-1].timestamp_ms)
 
 
 def _join_with_spans(run: list[CleanMessage], leads: list[str]) -> tuple[str, str, list[Redaction]]:

@@ -22,22 +22,28 @@ def format_errors(line: Any) -> list[str]:
     if not isinstance(line, dict):
         return ["the line is not a JSON object"]
     errors = []
-    extra = sorted(set(line) - {"messages"})
-    if extra:
-        errors.append(f"unexpected top-level keys {extra}")
+    if len(line) != 1 or "messages" not in line:
+        extra = sorted(set(line) - {"messages"})
+        if extra:
+            errors.append(f"unexpected top-level keys {extra}")
     messages = line.get("messages")
     if not isinstance(messages, list) or not messages:
         return errors + ["`messages` is missing or empty"]
 
+    # The export checks every line it writes, so each message is checked with plain
+    # lookups: a dict has exactly the keys `role` and `content` when it has two keys and
+    # both of them.
     for index, message in enumerate(messages):
-        if not isinstance(message, dict) or set(message) != {"role", "content"}:
+        if not isinstance(message, dict) or len(message) != 2 or "role" not in message or "content" not in message:
             errors.append(f"messages[{index}] must have exactly `role` and `content`")
             continue
-        if message["role"] not in ROLES:
-            errors.append(f"messages[{index}] has unknown role {message['role']!r}")
-        if not isinstance(message["content"], str) or not message["content"].strip():
+        role = message["role"]
+        content = message["content"]
+        if role not in ROLES:
+            errors.append(f"messages[{index}] has unknown role {role!r}")
+        if not isinstance(content, str) or not content.strip():
             errors.append(f"messages[{index}] has empty content")
-        if message["role"] == "system" and index != 0:
+        if role == "system" and index != 0:
             errors.append(f"messages[{index}] is a system message after the first position")
     if errors:
         return errors

@@ -1,10 +1,15 @@
-"""Conversation windows: a channel's messages cut at every long silence."""
+"""Conversation windows: the messages of one channel between two long silences."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from persona_tui.pipeline.sample import Redaction
+
+# The redactions of a message with nothing redacted: one shared empty tuple, so the build
+# does not allocate an empty list for each of the many messages that have none.
+NO_REDACTIONS: tuple[Redaction, ...] = ()
 
 
 @dataclass(slots=True)
@@ -17,22 +22,22 @@ class CleanMessage:
     timestamp_ms: int
     original: str
     content: str
-    redactions: list[Redaction] = field(default_factory=list)
+    redactions: Sequence[Redaction] = NO_REDACTIONS
 
 
 def split_windows(messages: list[CleanMessage], gap_minutes: float) -> list[list[CleanMessage]]:
-    """Cut one channel's messages, sorted by time, into windows at every silence of at
-    least `gap_minutes` (UTC times, so a daylight-saving change adds no false gap)."""
+    """Cut messages, sorted by channel and then time, into windows at every channel change
+    and every silence of at least `gap_minutes` (UTC times, so a daylight-saving change
+    adds no false gap)."""
     gap_ms = gap_minutes * 60_000
     windows: list[list[CleanMessage]] = []
     current: list[CleanMessage] = []
-    previous_ms = None
+    previous_channel = previous_ms = None
     for message in messages:
-        if previous_ms is not None and message.timestamp_ms - previous_ms >= gap_ms:
-            windows.append(current)
+        if message.channel_id != previous_channel or message.timestamp_ms - previous_ms >= gap_ms:
             current = []
+            windows.append(current)
+            previous_channel = message.channel_id
         current.append(message)
         previous_ms = message.timestamp_ms
-    if current:
-        windows.append(current)
     return windows

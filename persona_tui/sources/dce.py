@@ -45,6 +45,10 @@ LOCATE_ERROR_LIMIT_BYTES = 64 * 1024 * 1024
 # DCE writes no byte order mark, but a file re-saved by a Windows editor can start with one.
 UTF8_BOM = b"\xef\xbb\xbf"
 
+# The four whitespace bytes JSON allows between tokens.
+JSON_WHITESPACE = b" \t\r\n"
+JSON_NON_WHITESPACE = re.compile(rb"[^ \t\r\n]")
+
 MESSAGES_DECODER = msgspec.json.Decoder(list[DceMessage])
 HEADER_DECODER = msgspec.json.Decoder(DceHeader)
 
@@ -106,30 +110,35 @@ def iter_indented_batches(
     item_close: bytes | None = None
     with path.open("rb") as file:
         file.seek(start)
-        buffer = file.read(chunk_bytes)
+        # A bytearray, so each batch is decoded in place (see decode_batch) and the rest
+        # of the buffer is moved down instead of copied into a new object.
+        buffer = bytearray(file.read(chunk_bytes))
         offset = start          # file offset of buffer[0]
         at_eof = len(buffer) < chunk_bytes
 
         # An empty channel is written as `"messages": []` on one line.
         if buffer.lstrip().startswith(b"]"):
-            check_tail(path, buffer.lstrip()[1:] + file.read())
+            check_tail(path, bytes(buffer.lstrip()[1:]) + file.read())
             return
 
         while True:
             if item_close is None:
                 item_close = find_item_close(buffer)
 
-            end = buffer.find(array_close)
+            # The array closes a few bytes before the end of the file, so only the last
+            # read can contain it. Searching only there saves a scan of every byte, which
+            # is slow for a needle of a newline and spaces in indented JSON.
+            end = buffer.find(array_close) if at_eof else -1
             if end >= 0:
-                yield decode_batch(buffer[:end]), offset + end
-                check_tail(path, buffer[end + len(array_close):] + file.read())
+                yield decode_batch(buffer, end), offset + end
+                check_tail(path, bytes(buffer[end + len(array_close):]) + file.read())
                 return
 
             cut = buffer.rfind(item_close) if item_close else -1
             if cut >= 0:
                 cut += len(item_close)
-                yield decode_batch(buffer[:cut]), offset + cut
-                buffer = buffer[cut:]
+                yield decode_batch(buffer, cut), offset + cut
+                del buffer[:cut]
                 offset += cut
 
             if at_eof:
@@ -146,7 +155,7 @@ def iter_indented_batches(
             buffer += more
 
 
-def find_item_close(buffer: bytes) -> bytes | None:
+def find_item_close(buffer: bytes | bytearray) -> bytes | None:
     """Return the line that closes a message, `\\n` plus the indentation of the message's
     opening brace, or None while the buffer does not show the first message yet."""
     match = re.match(rb"\s*\n([ \t]*)\{", buffer)
@@ -158,8 +167,48 @@ def find_item_close(buffer: bytes) -> bytes | None:
     return b"\n" + match.group(1) + b"}"
 
 
-def decode_batch(data: bytes) -> list[DceMessage]:
-    body = data.strip().strip(b",")
+def decode_batch(buffer: bytearray, end: int) -> list[DceMessage]:
+    """Decode the messages in `buffer[:end]`: whitespace or the `,` left from the previous
+    batch, then whole messages separated by commas.
+
+    The batch is made a JSON array in place, without copying it: the `,` (or the
+    whitespace before the first message) becomes `[`, and the byte after the last message
+    becomes `]` while msgspec decodes. Both bytes get their old values back afterwards.
+    """
+    first = JSON_NON_WHITESPACE.search(buffer, 0, end)
+    if first is None:
+        return []
+    opening = first.start()
+    if buffer[opening] != ord(","):
+        if opening == 0:
+            return decode_copy(buffer[:end])
+        opening -= 1            # the whitespace before the first message
+    closing = end
+    while buffer[closing - 1] in JSON_WHITESPACE:
+        closing -= 1
+
+    appended = closing == len(buffer)
+    if appended:
+        buffer.append(ord("]"))
+    saved_opening = buffer[opening]
+    saved_closing = buffer[closing]
+    buffer[opening] = ord("[")
+    buffer[closing] = ord("]")
+    try:
+        with memoryview(buffer) as view, view[opening:closing + 1] as batch:
+            return MESSAGES_DECODER.decode(batch)
+    except msgspec.DecodeError as error:
+        raise LayoutMismatch(f"a batch of messages does not decode: {error}") from error
+    finally:
+        buffer[opening] = saved_opening
+        buffer[closing] = saved_closing
+        if appended:
+            del buffer[-1]
+
+
+def decode_copy(data: bytes | bytearray) -> list[DceMessage]:
+    """Decode a batch that has no byte to spare in front for the `[`, by copying it."""
+    body = bytes(data).strip().strip(b",")
     try:
         return MESSAGES_DECODER.decode(b"[" + body + b"]")
     except msgspec.DecodeError as error:

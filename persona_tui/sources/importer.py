@@ -8,7 +8,6 @@ file whose sha256 matches a source already imported is skipped.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import threading
@@ -16,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persona_tui.gc_pause import cyclic_gc_paused
+from persona_tui.sources.checksum import AlreadyImported, BackgroundChecksum, NewFileGate
 from persona_tui.sources.catalog import AuthorSummary, SourceSummary, list_authors, list_sources
 from persona_tui.sources.dce import DceExport, LayoutMismatch, read_indented, read_streaming
 from persona_tui.sources.dce_format import author_record, channel_record, message_rows
@@ -23,7 +24,8 @@ from persona_tui.sources.detect import DetectedSource, detect_file, detect_paths
 from persona_tui.sources.errors import SourceError
 from persona_tui.sources.package import PackageFiles, locate, package_checksum, package_rows
 from persona_tui.sources.store import (
-    add_source_counts, insert_message_rows, insert_source, upsert_authors, upsert_channels,
+    add_source_counts, insert_message_rows, insert_source, message_indexes_deferred, set_source_checksum,
+    upsert_authors, upsert_channels,
 )
 from persona_tui.workspace import Workspace
 
@@ -127,13 +129,14 @@ def import_paths(
     run_progress = RunProgress(progress, sum(sizes))
     log.info("import of %d sources started (%d bytes)", len(planned), sum(sizes))
 
-    for source, size in zip(planned, sizes):
-        if cancel is not None and cancel.is_set():
-            report.sources.append(SourceResult(str(source.path), source.kind, "cancelled", note="not started"))
-            continue
-        result = import_one(workspace, source, size, run_progress, cancel)
-        report.sources.append(result)
-        run_progress.finish(source.path, size)
+    with cyclic_gc_paused():
+        for source, size in zip(planned, sizes):
+            if cancel is not None and cancel.is_set():
+                report.sources.append(SourceResult(str(source.path), source.kind, "cancelled", note="not started"))
+                continue
+            result = import_one(workspace, source, size, run_progress, cancel)
+            report.sources.append(result)
+            run_progress.finish(source.path, size)
 
     log.info(
         "import finished: %d sources, %d messages read, %d new, %d failed",
@@ -160,7 +163,7 @@ def import_one(
 ) -> SourceResult:
     path = source.path
     kind = source.kind
-    checksum = None
+    checksum: BackgroundChecksum | None = None
 
     def check_cancel() -> None:
         if cancel is not None and cancel.is_set():
@@ -173,33 +176,32 @@ def import_one(
         if kind == "file":
             kind = detect_file(path).kind
         if kind == "dce":
-            checksum = file_checksum(path)
-            earlier = find_imported(workspace, checksum)
-            if earlier is not None:
-                return unchanged_result(path, kind, earlier)
+            checksum = BackgroundChecksum(path)
             return import_dce(workspace, path, checksum, size, on_progress, check_cancel)
         return import_package(workspace, path, on_progress, check_cancel)
 
+    except AlreadyImported as known:
+        return unchanged_result(path, kind, known.earlier)
     except ImportCancelled:
         log.info("import of %s cancelled; rolled back", path)
         return SourceResult(str(path), kind, "cancelled", note="cancelled; nothing from this file was stored")
     except SourceError as error:
         log.warning("import of %s failed: %s", path, error)
-        return record_failure(workspace, path, kind, checksum, size, str(error))
+        return record_failure(workspace, path, kind, checksum_or_none(checksum), size, str(error))
     except (OSError, ValueError, sqlite3.IntegrityError) as error:
         # A value that passed decoding but is still unusable, such as an id that is not a
         # number, or a file that became unreadable mid-run.
         log.warning("import of %s failed: %s", path, error, exc_info=True)
         message = f"{path}: cannot import ({error}). Check the file, or export it again."
-        return record_failure(workspace, path, kind, checksum, size, message)
+        return record_failure(workspace, path, kind, checksum_or_none(checksum), size, message)
+    finally:
+        # A cancelled or failed import does not leave the hashing thread running.
+        if checksum is not None:
+            checksum.result_or_none()
 
 
-def file_checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def checksum_or_none(checksum: BackgroundChecksum | None) -> str | None:
+    return checksum.result_or_none() if checksum is not None else None
 
 
 def find_imported(workspace: Workspace, checksum: str) -> sqlite3.Row | None:
@@ -230,27 +232,33 @@ def record_failure(
 def import_dce(
     workspace: Workspace,
     path: Path,
-    checksum: str,
+    checksum: BackgroundChecksum,
     size: int,
     on_progress: Callable[[int, int], None],
     check_cancel: Callable[[], None],
 ) -> SourceResult:
+    """Import one DCE export in one transaction. Raise AlreadyImported, after rolling back,
+    when its checksum matches a source imported before."""
     log.info("importing DCE export %s (%d bytes)", path, size)
-    with workspace.transaction() as db:
-        source_id = insert_source(db, path=str(path), kind="dce", checksum=checksum, size_bytes=size)
+    with workspace.transaction() as db, message_indexes_deferred(db):
+        # The checksum is filled in after the read, when the hashing thread has it.
+        source_id = insert_source(db, path=str(path), kind="dce", checksum=None, size_bytes=size)
+        gate = NewFileGate(checksum, lambda value: find_imported(workspace, value))
 
         # The indented reader is several times faster; a file in another layout rolls back
         # to here and is read again by the streaming reader.
         db.execute("SAVEPOINT indented_layout")
         try:
-            read, new = store_export(db, read_indented(path), source_id, size, on_progress, check_cancel)
+            read, new = store_export(db, read_indented(path), gate, source_id, size, on_progress, check_cancel)
             db.execute("RELEASE indented_layout")
         except LayoutMismatch as mismatch:
             log.info("%s is not in DCE's indented layout (%s); reading it with the streaming parser", path, mismatch)
             db.execute("ROLLBACK TO indented_layout")
             db.execute("RELEASE indented_layout")
-            read, new = store_export(db, read_streaming(path), source_id, size, on_progress, check_cancel)
+            read, new = store_export(db, read_streaming(path), gate, source_id, size, on_progress, check_cancel)
 
+        # Outside the savepoint, which a layout mismatch rolls back after the gate passed.
+        set_source_checksum(db, source_id, checksum.result())
         add_source_counts(db, source_id, message_count=read, new_count=new)
 
     log.info("imported %s as source %d: %d messages read, %d new", path, source_id, read, new)
@@ -260,6 +268,7 @@ def import_dce(
 def store_export(
     db: sqlite3.Connection,
     export: DceExport,
+    gate: NewFileGate,
     source_id: int,
     size: int,
     on_progress: Callable[[int, int], None],
@@ -273,7 +282,7 @@ def store_export(
     # messages, 2 cores): sqlite3's executemany holds the GIL for most of its time.
     authors: dict = {}
     read = new = 0
-    for messages, done_bytes in export.batches:
+    for messages, done_bytes in gate.hold(export.batches):
         check_cancel()
         rows = message_rows(messages, channel.id, source_id, authors)
         new += insert_message_rows(db, rows)
@@ -308,7 +317,7 @@ def import_package(
             on_progress(done, total)
 
         read = new = 0
-        with workspace.transaction() as db:
+        with workspace.transaction() as db, message_indexes_deferred(db):
             source_id = insert_source(
                 db, path=str(path), kind="package", checksum=checksum,
                 size_bytes=path.stat().st_size if path.is_file() else total, one_sided=True,

@@ -114,6 +114,18 @@ def test_group_chat_names_speakers(workspace, store):
     assert contents(workspace) == [["Robin: hi\nthird: yo\nRobin: sup", "hey all"]]
 
 
+def test_two_speakers_make_group(workspace, store):
+    # A channel of no group kind is still a group when two people besides the persona
+    # wrote in it. A bot does not count as one of them.
+    store.channel(610, "three", "unknown")
+    store.channel(620, "pair", "unknown")
+    store.conversation([(FRIEND, "hi", 0), (THIRD, "yo", 1), (PERSONA, "hey", 2)], channel=610)
+    store.conversation([(FRIEND, "hi", 0), (BOT, "beep", 1), (PERSONA, "hey", 2)], channel=620)
+    build(workspace, drop_bots=False)
+
+    assert contents(workspace) == [["Robin: hi\nthird: yo", "hey"], ["hi\nbeep", "hey"]]
+
+
 def test_group_prefix_setting_off(workspace, store):
     store.channel(600, "friends", "group")
     store.conversation([(FRIEND, "hi", 0), (THIRD, "yo", 1), (PERSONA, "hey", 2)], channel=600)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
+from operator import add
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,12 +68,7 @@ class Redactor:
         if joined.count(SEPARATOR) != len(texts) - 1:
             # A text contains NUL itself; blank it in the scanned copy, keeping offsets.
             joined = SEPARATOR.join(text.replace(SEPARATOR, " ") for text in texts)
-        starts = []
-        offset = 0
-        for text in texts:
-            starts.append(offset)
-            offset += len(text) + 1
-        scan = _Scan(joined, starts)
+        scan = _Scan(joined, _start_offsets(texts))
 
         spans_by_text: dict[int, list[Span]] = {}
         for index, start, end, kind, rule in self._candidates(scan):
@@ -128,63 +125,72 @@ class Redactor:
                 yield index, match.start() - base, match.end() - base, kind, "user:exact"
 
         if "secret" in kinds:
-            for index, match in scan.matches(patterns.SECRET, scan.having(patterns.SECRET_TRIGGER)):
-                yield index, match.start(), match.end(), "secret", "secret:token"
+            for index, base, _, match in scan.having(patterns.SECRET_TRIGGER).matches(patterns.SECRET):
+                yield index, match.start() - base, match.end() - base, "secret", "secret:token"
         if "invite" in kinds or "url" in kinds:
-            linked = scan.having(patterns.LINK_TRIGGER, lowercase=True)
+            linked = scan.having(*patterns.LINK_TRIGGERS, lowercase=True)
             if "invite" in kinds:
-                for index, match in scan.matches(patterns.INVITE, linked):
-                    yield index, match.start(), match.end(), "invite", "invite:discord"
+                for index, base, _, match in linked.matches(patterns.INVITE):
+                    yield index, match.start() - base, match.end() - base, "invite", "invite:discord"
             if "url" in kinds:
-                for index, match in scan.matches(patterns.URL, linked):
+                for index, base, _, match in linked.matches(patterns.URL):
                     if validators.is_secret_url(match.group()):
-                        yield index, match.start(), match.end(), "url", "url:secret-parameter"
+                        yield index, match.start() - base, match.end() - base, "url", "url:secret-parameter"
         if "email" in kinds:
-            for index, match in scan.matches(patterns.EMAIL, scan.having(patterns.AT_SIGN_TRIGGER)):
-                yield index, match.start(), match.end(), "email", "email:address"
+            for index, base, _, match in scan.having(patterns.AT_SIGN_TRIGGER).matches(patterns.EMAIL):
+                yield index, match.start() - base, match.end() - base, "email", "email:address"
             spelled = scan.having(patterns.SPELLED_AT_TRIGGER, lowercase=True)
-            for index, match in scan.matches(patterns.INFORMAL_EMAIL, spelled):
-                yield index, match.start(), match.end(), "email", "email:spelled-out"
+            for index, base, _, match in spelled.matches(patterns.INFORMAL_EMAIL):
+                yield index, match.start() - base, match.end() - base, "email", "email:spelled-out"
 
         numeric = scan.having(patterns.DIGIT_TRIGGER)
         if "iban" in kinds:
-            for index, match in scan.matches(patterns.IBAN, numeric):
+            for index, base, _, match in numeric.matches(patterns.IBAN):
                 if validators.is_iban(match.group()):
-                    yield index, match.start(), match.end(), "iban", "iban:mod97"
+                    yield index, match.start() - base, match.end() - base, "iban", "iban:mod97"
         if "card" in kinds:
-            for index, match in scan.matches(patterns.CARD, numeric):
+            for index, base, _, match in numeric.matches(patterns.CARD):
                 if validators.is_card(match.group()):
-                    yield index, match.start(), match.end(), "card", "card:luhn"
+                    yield index, match.start() - base, match.end() - base, "card", "card:luhn"
         if "ssn" in kinds:
-            for index, match in scan.matches(patterns.SSN, numeric):
+            for index, base, _, match in numeric.matches(patterns.SSN):
                 if validators.is_ssn(match.group()):
-                    yield index, match.start(), match.end(), "ssn", "ssn:pattern"
-            for index, match in scan.matches(patterns.SSN_SPACED, numeric):
+                    yield index, match.start() - base, match.end() - base, "ssn", "ssn:pattern"
+            for index, base, _, match in numeric.matches(patterns.SSN_SPACED):
                 if validators.is_ssn(match.group(1)):
-                    yield index, match.start(1), match.end(1), "ssn", "ssn:context"
+                    yield index, match.start(1) - base, match.end(1) - base, "ssn", "ssn:context"
         if "ip" in kinds:
-            for index, match in scan.matches(patterns.IPV4, numeric):
+            for index, base, end, match in numeric.matches(patterns.IPV4):
+                # The context words are looked for within the candidate's own text.
                 text = match.string
-                before = text[max(0, match.start() - CONTEXT_WIDTH):match.start()]
-                after = text[match.end():match.end() + CONTEXT_WIDTH]
+                before = text[max(base, match.start() - CONTEXT_WIDTH):match.start()]
+                after = text[match.end():min(end, match.end() + CONTEXT_WIDTH)]
                 if validators.is_ipv4(match.group(), before, after):
-                    yield index, match.start(), match.end(), "ip", "ip:v4"
-            for index, match in scan.matches(patterns.IPV6, numeric):
+                    yield index, match.start() - base, match.end() - base, "ip", "ip:v4"
+            for index, base, _, match in numeric.matches(patterns.IPV6):
                 if validators.is_ipv6(match.group()):
-                    yield index, match.start(), match.end(), "ip", "ip:v6"
+                    yield index, match.start() - base, match.end() - base, "ip", "ip:v6"
         if "phone" in kinds:
-            for index, match in scan.matches(patterns.PHONE, numeric):
+            for index, base, _, match in numeric.matches(patterns.PHONE):
                 candidate = match.group()
                 # Fewer than 7 characters hold fewer than 7 digits, never a phone number.
                 if len(candidate) < 7:
                     continue
-                before = match.string[max(0, match.start() - CONTEXT_WIDTH):match.start()]
+                before = match.string[max(base, match.start() - CONTEXT_WIDTH):match.start()]
                 length = validators.phone_span(candidate, before, self.regions)
                 if length:
-                    yield index, match.start(), match.start() + length, "phone", "phone:number"
+                    yield index, match.start() - base, match.start() - base + length, "phone", "phone:number"
         if "address" in kinds:
-            for index, match in scan.matches(patterns.ADDRESS, numeric):
-                yield index, match.start(), match.end(), "address", "address:street"
+            for index, base, _, match in numeric.matches(patterns.ADDRESS):
+                yield index, match.start() - base, match.end() - base, "address", "address:street"
+
+
+def _start_offsets(texts: list[str]) -> list[int]:
+    """Return where each text starts in the texts joined by one separator character."""
+    # The start of text i is the length of the texts before it plus i separators, summed
+    # by C iterators instead of a Python loop over every message.
+    lengths_before = accumulate(map(len, texts), initial=0)
+    return list(map(add, lengths_before, range(len(texts))))
 
 
 class _Scan:
@@ -195,9 +201,10 @@ class _Scan:
         self.starts = starts
         self._lowercase: str | None = None
 
-    def having(self, trigger: re.Pattern[str], *, lowercase: bool = False) -> list[int]:
-        """Return the indices of the texts where `trigger` matches, in order."""
+    def having(self, *triggers: re.Pattern[str], lowercase: bool = False) -> _Subset:
+        """Return the texts where any of `triggers` matches, in order."""
         text = self.joined
+        flags = 0
         if lowercase:
             # Scanning a lowercased copy keeps the trigger a plain literal search, which
             # is faster than IGNORECASE. A few characters (such as 'İ') lowercase to two
@@ -207,21 +214,41 @@ class _Scan:
             if len(self._lowercase) == len(self.joined):
                 text = self._lowercase
             else:
-                trigger = re.compile(trigger.pattern, re.IGNORECASE)
-        indices: list[int] = []
-        for match in trigger.finditer(text):
-            index = bisect_right(self.starts, match.start()) - 1
-            if not indices or indices[-1] != index:
-                indices.append(index)
-        return indices
+                flags = re.IGNORECASE
+        starts = self.starts
+        found: set[int] = set()
+        for trigger in triggers:
+            # The match runs on to the end of the text, so each text yields one match
+            # however often the trigger occurs in it (most texts with a digit have several).
+            to_text_end = re.compile(f"(?:{trigger.pattern})[^{SEPARATOR}]*", flags)
+            found.update(bisect_right(starts, match.start()) - 1 for match in to_text_end.finditer(text))
+        indices = sorted(found)
 
-    def matches(self, pattern: re.Pattern[str], indices: list[int]) -> Iterator[tuple[int, re.Match[str]]]:
-        """Yield (text index, match) for `pattern` in each listed text; match offsets are
-        relative to that text, because each text is scanned on its own."""
+        last = len(starts) - 1
+        joined = self.joined
+        texts = [joined[starts[index]:starts[index + 1] - 1 if index < last else len(joined)] for index in indices]
+        return _Subset(indices, SEPARATOR.join(texts), _start_offsets(texts))
+
+
+@dataclass(slots=True)
+class _Subset:
+    """Some texts of a batch (`indices`), joined again so a pattern scans them in one call."""
+
+    indices: list[int]
+    joined: str
+    starts: list[int]
+
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, int, re.Match[str]]]:
+        """Yield (text index, text start, text end, match) for `pattern` in these texts.
+
+        The offsets are in `match.string`, the joined subset. No pattern matches the
+        separator, and every lookaround treats it as the edge of the text, so each match
+        lies within one text and is found as if the text were scanned alone.
+        """
         joined = self.joined
         starts = self.starts
         last = len(starts) - 1
-        for index in indices:
-            end = starts[index + 1] - 1 if index < last else len(joined)
-            for match in pattern.finditer(joined[starts[index]:end]):
-                yield index, match
+        for match in pattern.finditer(joined):
+            position = bisect_right(starts, match.start()) - 1
+            end = starts[position + 1] - 1 if position < last else len(joined)
+            yield self.indices[position], starts[position], end, match
