@@ -63,7 +63,7 @@ def run_train(args: argparse.Namespace) -> int:
     from persona_tui.training.catalog import load_catalog
     from persona_tui.training.client import is_sandbox
     from persona_tui.training.datasets import latest_dataset
-    from persona_tui.training.launch import LaunchCancelled, LaunchError, launch
+    from persona_tui.training.launch import LaunchCancelled, LaunchError, launch, recover_creating_jobs
     from persona_tui.training.preflight import run_preflight
     from persona_tui.training.settings import TrainingSettings, settings_problems
     from persona_tui.training.uploads import DatasetRejectedError
@@ -88,6 +88,11 @@ def run_train(args: argparse.Namespace) -> int:
     )
     client = build_client(workspace)
     label = "SIMULATED · " if is_sandbox(workspace) else ""
+
+    # A launch that crashed between recording its intent and hearing back from Together
+    # leaves a 'creating' row; settle it first so the job list never shows a phantom.
+    for note in recover_creating_jobs(client, workspace):
+        print(f"{label}{note}")
 
     entries = {entry.model: entry for entry in load_catalog(client)}
     problems = settings_problems(settings, entries.get(args.model), has_validation=validation_path is not None)
