@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
+from persona_tui.display import plain_text
 from persona_tui.tui.cancel_flag import CancelFlag
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.path_suggester import PathSuggester
@@ -156,7 +157,7 @@ class ExportTab(VerticalScroll, can_focus=False):
             status = source.status if source.status == "ok" else f"{source.status}: {source.error}"
             if source.one_sided:
                 status += " (one-sided)"
-            sources.add_row(Text(Path(source.path).name), source.kind, f"{source.message_count:,}",
+            sources.add_row(plain_text(Path(source.path).name), source.kind, f"{source.message_count:,}",
                             f"{source.new_count:,}", Text(status))
 
         authors = self.query_one("#authors", DataTable)
@@ -166,7 +167,7 @@ class ExportTab(VerticalScroll, can_focus=False):
             name = author.display_name or author.name
             marker = "★ " if author.id == persona_id else ""
             bot = " (bot)" if author.is_bot else ""
-            authors.add_row(Text(f"{marker}{name}{bot}"), f"{author.message_count:,}", format_date(author.first_ms),
+            authors.add_row(plain_text(f"{marker}{name}{bot}"), f"{author.message_count:,}", format_date(author.first_ms),
                             format_date(author.last_ms), key=str(author.id))
 
     def refresh_statistics(self) -> None:
