@@ -78,4 +78,6 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"persona-tui: the demo workspace is kept at {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+            print("persona-tui: the demo workspace was deleted. Run `persona-tui demo --keep` to keep "
+                  "your review decisions and jobs, and reopen them with `persona-tui --workspace DIR`.")
     return 0

@@ -59,7 +59,7 @@ def build_client(workspace, max_retries: int = 0):
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from persona_tui.cli import CommandError, open_workspace
+    from persona_tui.cli import CommandError, command_hint, open_workspace
     from persona_tui.training.catalog import load_catalog
     from persona_tui.training.client import is_sandbox
     from persona_tui.training.datasets import latest_dataset
@@ -128,7 +128,7 @@ def run_train(args: argparse.Namespace) -> int:
         print(error)
         return 1
 
-    print(f"{label}job {result.job.job_id} launched. Follow it with: persona-tui watch {result.job.job_id}")
+    print(f"{label}job {result.job.job_id} launched. Follow it with: {command_hint(args, 'watch ' + result.job.job_id)}")
     if args.watch:
         args.job_id, args.interval, args.log_scale, args.plain = result.job.job_id, 30.0, False, False
         return run_watch(args)
@@ -169,7 +169,7 @@ def run_watch(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.live import Live
 
-    from persona_tui.cli import CommandError, open_workspace
+    from persona_tui.cli import CommandError, command_hint, open_workspace
     from persona_tui.training import job_store
     from persona_tui.training.job_view import load_job_view
     from persona_tui.training.live_view import render_job
@@ -178,7 +178,8 @@ def run_watch(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     job = job_store.job_by_id(workspace, args.job_id)
     if job is None:
-        raise CommandError(f"No job {args.job_id} in this workspace. List the jobs with `persona-tui jobs`.")
+        raise CommandError(f"No job {args.job_id} in the workspace {workspace.root}. "
+                           f"List its jobs with `{command_hint(args, 'jobs')}`.")
     client = build_client(workspace)
     console = Console()
     width = max(40, console.width - 2)

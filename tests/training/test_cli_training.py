@@ -84,3 +84,11 @@ def test_train_settles_interrupted_launch(sandbox_workspace, sandbox, dataset, c
     assert "A launch of Qwen/Qwen3.5-9B was interrupted before Together created a job" in output
     assert job_store.job_by_intent(sandbox_workspace, stale.intent_key).status == "failed"
     assert len(fine_tunes_state(sandbox.state)["jobs"]) == 1
+
+
+def test_follow_hint_names_workspace(sandbox_workspace, sandbox, dataset, capsys):
+    root = str(sandbox_workspace.root)
+    assert main(["-w", root, "train", "--model", "Qwen/Qwen3.5-9B", "--train-file", str(dataset[0]),
+                 "--validation-file", str(dataset[1]), "--yes"]) == 0
+    job_id = next(iter(fine_tunes_state(sandbox.state)["jobs"]))
+    assert f"Follow it with: persona-tui -w {root} watch {job_id}" in capsys.readouterr().out

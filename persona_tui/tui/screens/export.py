@@ -41,18 +41,6 @@ def format_date(milliseconds: int | None) -> str:
     return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
 
 
-def describe_dataset(result) -> str:
-    """Return the lines `persona-tui export-dataset` prints about a written dataset."""
-    lines = [f"Wrote {result.train_count:,} train samples to {result.train_path}"]
-    if result.validation_path is not None:
-        lines.append(f"Wrote {result.validation_count:,} validation samples to {result.validation_path}")
-    else:
-        lines.append("No sample is in the validation split, so no validation.jsonl was written.")
-    lines.append(f"Left out {result.rejected_count:,} rejected samples; estimated tokens: {result.token_estimate:,}")
-    for key, errors in result.invalid:
-        lines.append(f"Left out sample {key}: {'; '.join(errors)}. Fix it in the Inspect tab.")
-    return "\n".join(lines)
-
 
 class ExportTab(VerticalScroll, can_focus=False):
     """Import, persona, settings, build and dataset, top to bottom."""
@@ -376,7 +364,7 @@ class ExportTab(VerticalScroll, can_focus=False):
     @work(thread=True, exclusive=True, group="export-work")
     def run_write_dataset(self) -> None:
         log.info("dataset export started")
-        from persona_tui.pipeline.dataset import DatasetError, export_dataset
+        from persona_tui.pipeline.dataset import DatasetError, describe_dataset, export_dataset
 
         try:
             result = export_dataset(self.workspace)
