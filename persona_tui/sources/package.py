@@ -28,6 +28,7 @@ from persona_tui.sources.dce_format import channel_kind
 from persona_tui.sources.detect import PACKAGE_CHANNEL_FILE
 from persona_tui.sources.errors import SourceError
 from persona_tui.sources.records import AuthorRecord, ChannelRecord
+from persona_tui.sources.validate import InvalidValue, check_timestamp_ms, parse_snowflake
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,13 @@ def locate(files: PackageFiles) -> PackageLayout:
              if f"{folder}/{candidate}" in files.name_set),
             None,
         )
-        channels.append(PackageChannel(folder, int(match.group("channel")), messages_file))
+        try:
+            channel_id = parse_snowflake(match.group("channel"), "channel id")
+        except InvalidValue as invalid:
+            raise SourceError(
+                f"{files.path}: the folder {folder}: {invalid}. Import the original package Discord sent."
+            ) from None
+        channels.append(PackageChannel(folder, channel_id, messages_file))
 
     if not channels:
         raise SourceError(
@@ -171,8 +178,9 @@ def find_owner(files: PackageFiles, roots: set[str]) -> AuthorRecord:
         try:
             data = files.read(name) if name in files.name_set else Path(name).read_bytes()
             user = msgspec.json.decode(data, type=PackageUser)
-            return AuthorRecord(id=int(user.id), name=user.username, display_name=user.global_name)
-        except (msgspec.DecodeError, msgspec.ValidationError, ValueError, OSError) as error:
+            owner_id = parse_snowflake(user.id, "user id")
+            return AuthorRecord(id=owner_id, name=user.username, display_name=user.global_name)
+        except (msgspec.DecodeError, msgspec.ValidationError, InvalidValue, OSError) as error:
             log.warning("skipping %s in %s: %s", name, files.path, error)
 
     raise SourceError(
@@ -195,20 +203,31 @@ def read_channel(files: PackageFiles, channel: PackageChannel, labels: dict[str,
         id=channel.channel_id,
         kind=channel_kind(decoded.type),
         name=decoded.name or labels.get(str(channel.channel_id)),
-        guild_id=int(guild_id) if guild_id is not None and str(guild_id).isdigit() else None,
+        guild_id=guild_snowflake(guild_id),
         guild_name=guild.get("name"),
     )
 
 
-def parse_snowflake(value: int | str, where: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit():
+def guild_snowflake(value: object) -> int | None:
+    """Return the guild id of a channel.json, or None when it is missing or unusable,
+    because the channel's messages can be imported without it."""
+    if value is None:
+        return None
+    try:
+        return parse_snowflake(value, "guild id")
+    except InvalidValue as invalid:
+        log.info("ignoring the guild id of a channel: %s", invalid)
+        return None
+
+
+def parse_message_id(value: int | str, where: str) -> int:
+    try:
+        return parse_snowflake(value, "message ID")
+    except InvalidValue as invalid:
         raise SourceError(
-            f"{where}: the message ID {text!r} is not a Discord id. A spreadsheet program "
-            "probably rounded the ids (7.73264E+18) when the file was saved; import the "
-            "original file from the package Discord sent."
-        )
-    return int(text)
+            f"{where}: {invalid}. A spreadsheet program may have rounded the ids (7.73264E+18) "
+            "when the file was saved; import the original file from the package Discord sent."
+        ) from None
 
 
 def parse_timestamp_ms(value: str, where: str) -> int:
@@ -219,7 +238,12 @@ def parse_timestamp_ms(value: str, where: str) -> int:
         raise SourceError(f"{where}: the timestamp {value!r} is not a date and time.") from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return (moment - UNIX_EPOCH) // ONE_MILLISECOND
+    try:
+        return check_timestamp_ms((moment - UNIX_EPOCH) // ONE_MILLISECOND, value.strip())
+    except InvalidValue as invalid:
+        raise SourceError(
+            f"{where}: {invalid}. Import the original file from the package Discord sent."
+        ) from None
 
 
 def read_messages(
@@ -248,7 +272,7 @@ def read_messages_json(data: bytes, where: str) -> Iterator[tuple[int, int, str,
     for position, message in enumerate(messages, start=1):
         message_where = f"{where}, message {position}"
         yield (
-            parse_snowflake(message.ID, message_where),
+            parse_message_id(message.ID, message_where),
             parse_timestamp_ms(message.Timestamp, message_where),
             message.Contents,
             len(message.Attachments.split()),
@@ -279,7 +303,7 @@ def read_messages_csv(data: bytes, where: str) -> Iterator[tuple[int, int, str, 
             raise SourceError(f"{line_where}: the row has {len(row)} fields, the header {len(columns)}.")
         attachments = row[position["Attachments"]] if "Attachments" in position else ""
         yield (
-            parse_snowflake(row[position["ID"]], line_where),
+            parse_message_id(row[position["ID"]], line_where),
             parse_timestamp_ms(row[position["Timestamp"]], line_where),
             row[position["Contents"]],
             len(attachments.split()),
