@@ -197,6 +197,21 @@ def import_one(
         # The report prints the error, so the log keeps it below WARNING to show it once.
         log.info("import of %s failed: %s", path, error)
         return record_failure(workspace, path, kind, checksum_or_none(checksum), size, str(error))
+    except RecursionError:
+        # A JSON value nested thousands of levels deep exhausts the parser's recursion.
+        message = (
+            f"{path}: a JSON value is nested too deeply to read, so the file is damaged or was "
+            "crafted. Export the channel again; nothing from this file was imported."
+        )
+        log.info("%s", message)
+        return record_failure(workspace, path, kind, checksum_or_none(checksum), size, message)
+    except MemoryError:
+        message = (
+            f"{path}: the file needs more memory than is available to import. Split the export "
+            "(DiscordChatExporter --partition) and import the parts; nothing from this file was imported."
+        )
+        log.info("%s", message)
+        return record_failure(workspace, path, kind, checksum_or_none(checksum), size, message)
     except (OSError, ValueError, sqlite3.IntegrityError) as error:
         # A value that passed decoding but is still unusable, such as an id that is not a
         # number, or a file that became unreadable mid-run.
