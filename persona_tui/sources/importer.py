@@ -158,7 +158,7 @@ def planned_size(source: DetectedSource) -> int:
         return source.path.stat().st_size
     return sum(
         path.stat().st_size for path in source.path.rglob("messages.*")
-        if path.suffix in (".json", ".csv") and path.is_file()
+        if path.suffix.lower() in (".json", ".csv") and path.is_file()
     )
 
 
