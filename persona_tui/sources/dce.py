@@ -310,9 +310,9 @@ def check_messages_array(path: Path) -> None:
                 break
     if found == "start_array":
         return
-    what = "missing" if found is None else f"not an array (it is {JSON_EVENT_NAMES.get(found, found)})"
+    description = "missing" if found is None else f"not an array (it is {JSON_EVENT_NAMES.get(found, found)})"
     raise SourceError(
-        f"{path}: the top-level 'messages' is {what}, so it is not a DiscordChatExporter "
+        f"{path}: the top-level 'messages' is {description}, so it is not a DiscordChatExporter "
         "export. Export the channel again with DiscordChatExporter (-f Json)."
     )
 

@@ -354,7 +354,7 @@ def decoded_lines(stream: BinaryIO, where: str) -> Iterator[str]:
 
 
 def read_messages_csv(stream: BinaryIO, where: str) -> Iterator[tuple[int, int, str, int]]:
-    # Each line keeps its line ending, so the csv module sees the newlines inside quoted
+    # Each line keeps its line ending, so the csv module reads the newlines inside quoted
     # fields (code blocks), as with newline="".
     reader = csv.reader(decoded_lines(stream, where))
     header = next(reader, None)

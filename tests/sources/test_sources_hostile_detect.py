@@ -1,4 +1,4 @@
-"""Files that are not exports get an error that says what they are and what to do."""
+"""Files that are not exports fail with an error naming what they are and what to do next."""
 
 import json
 import logging

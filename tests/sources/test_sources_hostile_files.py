@@ -1,4 +1,4 @@
-"""Hostile package and export files fail alone with one clear error; the next file imports."""
+"""Hostile package and export files fail alone with one clear error, and the next file imports."""
 
 import json
 import zipfile

@@ -1,6 +1,5 @@
 """Ids and timestamps that cannot be stored fail their file alone, naming the message."""
 
-import copy
 import json
 
 import pytest
@@ -26,7 +25,7 @@ def export_text(messages, channel_id=CHANNEL_ID):
 
 
 def import_bad_then_good(workspace, tmp_path, bad_text):
-    """Import a bad file and then a good one in one call; return the bad file's error."""
+    """Import a bad file and then a good one in one call, and return the bad file's error."""
     bad = tmp_path / "bad.json"
     bad.write_text(bad_text)
     good = tmp_path / "good.json"
