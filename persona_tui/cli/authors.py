@@ -19,7 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def format_day(timestamp_ms: int | None) -> str:
     if timestamp_ms is None:
         return ""
-    return datetime.fromtimestamp(timestamp_ms / 1000, UTC).strftime("%Y-%m-%d")
+    # Workspaces imported before timestamps were range-checked can hold dates that
+    # datetime cannot represent; show the raw value instead of failing.
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, UTC).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        return f"{timestamp_ms} ms"
 
 
 def run_authors(args: argparse.Namespace) -> int:

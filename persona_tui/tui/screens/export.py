@@ -38,7 +38,12 @@ PROGRESS_INTERVAL_SECONDS = 0.1
 def format_date(milliseconds: int | None) -> str:
     if milliseconds is None:
         return "-"
-    return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
+    # Workspaces imported before timestamps were range-checked can hold dates that
+    # datetime cannot represent; show the raw value instead of failing.
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        return f"{milliseconds} ms"
 
 
 
