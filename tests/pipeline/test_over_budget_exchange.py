@@ -14,7 +14,7 @@ def contents(workspace):
 
 
 def test_huge_message_never_reaches_dataset(workspace, store, tmp_path):
-    # 4 MB of "word " is 1,048,576 estimated tokens (one per four characters), far over 4,096.
+    # 4,000,000 characters of "word " are 1,000,000 estimated tokens (one per four characters), far over 4,096.
     huge = "word " * 800_000
     store.conversation([
         (FRIEND, "before", 0), (PERSONA, "ok", 1),
