@@ -180,6 +180,17 @@ def load_settings(workspace: Workspace) -> PipelineSettings:
     return settings_from_dict(workspace.get_setting(SETTINGS_KEY, {}))
 
 
+def persona_name(workspace: Workspace) -> str | None:
+    """Return the display name (or, without one, the user name) of the persona in the stored
+    pipeline settings, or None when no persona is chosen or the author is not stored."""
+    persona_id = load_settings(workspace).persona_author_id
+    if persona_id is None:
+        return None
+    row = workspace.db.execute(
+        "SELECT coalesce(display_name, name) FROM authors WHERE id = ?", (persona_id,)).fetchone()
+    return row[0] if row else None
+
+
 def save_settings(workspace: Workspace, settings: PipelineSettings) -> None:
     """Store the settings, or raise ValueError when a value is invalid."""
     problems = settings.validate()
