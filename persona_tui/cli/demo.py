@@ -40,9 +40,6 @@ def prepare_demo_workspace(root: Path) -> Workspace:
     ).fetchone()
     if row is None:
         raise RuntimeError(f"The demo export {export} has no author {DEMO_PERSONA_ID}; the bundled demo is broken.")
-    with workspace.transaction():
-        workspace.set_setting("persona_author_id", DEMO_PERSONA_ID)
-        workspace.set_setting("persona_name", row[0])
     settings = load_settings(workspace)
     settings.persona_author_id = DEMO_PERSONA_ID
     save_settings(workspace, settings)

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--lora-alpha", type=int, help="LoRA alpha (default: twice the rank)")
     train.add_argument("--lora-dropout", type=float, default=0.05, help="LoRA dropout in [0, 1) (default 0.05)")
     train.add_argument("--learning-rate", type=float, default=1e-4, help="peak learning rate (default 1e-4)")
-    train.add_argument("--batch-size", default="max", help="samples per step, or 'max' (default)")
+    train.add_argument("--batch-size", type=batch_size_option, default="max", help="samples per step, or 'max' (default)")
     train.add_argument("--evals", type=int, default=10, help="validation loss evaluations over the run (default 10)")
     train.add_argument("--checkpoints", type=int, default=1, help="checkpoints saved over the run (default 1)")
     train.add_argument("--early-stopping", action="store_true", help="let Together stop when validation loss stops improving")
@@ -36,6 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch.add_argument("--log-scale", action="store_true", help="plot loss on a log scale")
     watch.add_argument("--plain", action="store_true", help="plain characters instead of braille")
     watch.set_defaults(handler=run_watch)
+
+
+def batch_size_option(text: str) -> int | str:
+    """Parse --batch-size: a whole number of samples, or 'max'."""
+    if text == "max":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid batch size {text!r}; write a whole number such as 8, or max") from None
 
 
 def confirm(question: str, assume_yes: bool) -> bool:
@@ -79,7 +89,7 @@ def run_train(args: argparse.Namespace) -> int:
         if path is not None and not path.is_file():
             raise CommandError(f"The dataset file {path} does not exist. Export the dataset again or pass another file.")
 
-    batch_size = args.batch_size if args.batch_size == "max" else int(args.batch_size)
+    batch_size = args.batch_size
     settings = TrainingSettings(
         model=args.model, n_epochs=args.epochs, lora_rank=args.lora_rank, lora_alpha=args.lora_alpha,
         lora_dropout=args.lora_dropout, learning_rate=args.learning_rate, batch_size=batch_size,
@@ -111,8 +121,16 @@ def run_train(args: argparse.Namespace) -> int:
         print("Not uploaded.")
         return 1
 
+    # A terminal shows one progress line rewritten in place. Anywhere else (a pipe, a log
+    # file) a carriage return does not rewrite, so each report is a line of its own.
+    rewrite_in_place = sys.stdout.isatty()
+
     def progress(name: str, sent: int, total: int) -> None:
-        print(f"\ruploading {name}: {sent:,}/{total:,} bytes", end="" if sent < total else "\n", flush=True)
+        text = f"uploading {name}: {sent:,}/{total:,} bytes"
+        if rewrite_in_place:
+            print("\r" + text, end="" if sent < total else "\n", flush=True)
+        else:
+            print(text, flush=True)
 
     def confirm_price(price) -> bool:
         return confirm(f"{label}{price.describe()}. Create the job?", args.yes)
@@ -201,5 +219,8 @@ def run_watch(args: argparse.Namespace) -> int:
             stop.set()
             print("stopped watching; the job keeps running on Together")
             return 0
+    if not console.is_terminal:
+        # Without a terminal, Live prints its last view without a final newline.
+        print()
     print(f"job {args.job_id} ended with status {final.status}")
     return 0 if final.status == "completed" else 1

@@ -106,16 +106,24 @@ def export_dataset(workspace: Workspace, out_dir: Path | None = None) -> Dataset
 
     # Absolute, so the recorded paths stay valid whatever directory a later command runs in.
     out_dir = (Path(out_dir) if out_dir is not None else default_dataset_dir(workspace)).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DatasetError(f"The output path {out_dir} is a file, not a directory. Pass --out with a directory "
+                           "(it is created if missing), or leave --out out to use the workspace's datasets folder.")
     train_data = b"\n".join(lines["train"]) + b"\n"
     train_path = out_dir / "train.jsonl"
-    write_atomically(train_path, train_data)
     validation_path = None
     validation_sha = None
-    if lines["validation"]:
-        validation_data = b"\n".join(lines["validation"]) + b"\n"
-        validation_path = out_dir / "validation.jsonl"
-        write_atomically(validation_path, validation_data)
-        validation_sha = hashlib.sha256(validation_data).hexdigest()
+    try:
+        write_atomically(train_path, train_data)
+        if lines["validation"]:
+            validation_data = b"\n".join(lines["validation"]) + b"\n"
+            validation_path = out_dir / "validation.jsonl"
+            write_atomically(validation_path, validation_data)
+            validation_sha = hashlib.sha256(validation_data).hexdigest()
+    except OSError as error:
+        log.warning("dataset could not be written to %s: %s", out_dir, error)
+        raise DatasetError(f"Could not write the dataset to {out_dir}: {error.strerror or error}. Pass --out with "
+                           "a directory you can write to.") from error
     train_sha = hashlib.sha256(train_data).hexdigest()
 
     with workspace.transaction() as db:

@@ -155,7 +155,9 @@ class ExportTab(VerticalScroll, can_focus=False):
 
         authors = self.query_one("#authors", DataTable)
         authors.clear()
-        persona_id = self.workspace.get_setting("persona_author_id")
+        from persona_tui.pipeline.settings import load_settings
+
+        persona_id = load_settings(self.workspace).persona_author_id
         for author in list_authors(self.workspace):
             name = author.display_name or author.name
             marker = "★ " if author.id == persona_id else ""
@@ -295,9 +297,6 @@ class ExportTab(VerticalScroll, can_focus=False):
         author_id = int(event.row_key.value)
         author = next(author for author in list_authors(self.workspace) if author.id == author_id)
         name = author.display_name or author.name
-        with self.workspace.transaction():
-            self.workspace.set_setting("persona_author_id", author_id)
-            self.workspace.set_setting("persona_name", name)
         self.store_persona_in_settings(author_id)
         log.info("persona set to author %d", author_id)
 
@@ -334,7 +333,9 @@ class ExportTab(VerticalScroll, can_focus=False):
     # Build and dataset -------------------------------------------------------------------
 
     def action_build(self) -> None:
-        if self.workspace.get_setting("persona_author_id") is None:
+        from persona_tui.pipeline.settings import load_settings
+
+        if load_settings(self.workspace).persona_author_id is None:
             self.app.report_error("Build failed", "No persona chosen. Select an author in the list and press Enter.")
             return
         if not self.action_save_settings():
