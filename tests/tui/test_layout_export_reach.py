@@ -61,3 +61,21 @@ async def test_gap_minutes_label_wraps(workspace):
         assert len(str(label.content)) > form.size.width
         assert label.outer_size.width <= form.size.width
         assert label.size.height >= 2
+
+
+async def test_escape_leaves_setting_field(workspace):
+    workspace.set_setting("tui_active_tab", "export")
+    app = PersonaApp(workspace)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.pause()
+        field = app.query_one("#setting-gap_minutes", Input)
+        field.focus()
+        before = field.value
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.query_one("#sources")
+
+        await pilot.press("2")
+        await pilot.pause()
+        assert field.value == before
+        assert app.query_one("#tabs").active == "tab-inspect"

@@ -78,7 +78,7 @@ class ExportTab(VerticalScroll, can_focus=False):
     BINDINGS = [
         Binding("b", "build", "Build samples", id="export-build"),
         Binding("w", "write_dataset", "Write JSONL", id="export-write"),
-        Binding("escape", "cancel_work", "Cancel work / leave the path input", id="export-cancel"),
+        Binding("escape", "cancel_work", "Cancel work / leave the field", id="export-cancel"),
         Binding("ctrl+s", "save_settings", "Save settings", id="export-save-settings"),
         Binding("i", "focus_import", "Import a path", id="export-focus-import"),
     ]
