@@ -47,6 +47,11 @@ def format_date(milliseconds: int | None) -> str:
 
 
 
+class BuildStatistics(Static, can_focus=True):
+    """The build and dataset statistics. It takes focus so Tab reaches the end of the tab
+    and scrolls it into view, and PageUp/PageDown then scroll the whole tab."""
+
+
 class ExportTab(VerticalScroll, can_focus=False):
     """Import, persona, settings, build and dataset, top to bottom."""
 
@@ -56,7 +61,8 @@ class ExportTab(VerticalScroll, can_focus=False):
         height: auto; border: round $panel-lighten-2; border-title-color: $accent; padding: 0 1;
     }
     ExportTab DataTable { height: auto; max-height: 12; }
-    ExportTab .hint { color: $text-muted; }
+    ExportTab .hint { color: $text-muted; width: 100%; }
+    ExportTab #build-stats:focus { background: $boost; }
     ExportTab #work-line { height: auto; }
     ExportTab #work-progress { display: none; }
     ExportTab.-working #work-progress { display: block; }
@@ -65,7 +71,7 @@ class ExportTab(VerticalScroll, can_focus=False):
     BINDINGS = [
         Binding("b", "build", "Build samples", id="export-build"),
         Binding("w", "write_dataset", "Write JSONL", id="export-write"),
-        Binding("escape", "cancel_work", "Cancel work / leave the path input", id="export-cancel"),
+        Binding("escape", "cancel_work", "Cancel work / leave the field", id="export-cancel"),
         Binding("ctrl+s", "save_settings", "Save settings", id="export-save-settings"),
         Binding("i", "focus_import", "Import a path", id="export-focus-import"),
     ]
@@ -114,7 +120,7 @@ class ExportTab(VerticalScroll, can_focus=False):
         with Vertical(classes="section", id="build-section"):
             yield Label("b builds the samples, w writes the train and validation JSONL, Esc cancels.",
                         classes="hint")
-            yield Static("", id="build-stats")
+            yield BuildStatistics("", id="build-stats")
 
     def compose_settings(self) -> ComposeResult:
         from persona_tui.pipeline.settings import load_settings, setting_fields
