@@ -1,5 +1,6 @@
-"""The tabs of the app, in order. Each is a widget class in its own module under screens/,
-imported when the app starts so a missing tab is an import error, not a blank pane."""
+"""The tabs of the app, in order, with the digit key that shows each. Each is a widget
+class in its own module under screens/. The app imports a tab's module the first time
+the tab is shown, so a wrong `widget` path fails with an ImportError on that first show."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ TABS: list[TabSpec] = [
     # Each tab's own work adds its line here.
     TabSpec("export", "Export", "1", "persona_tui.tui.screens.export:ExportTab"),
     TabSpec("inspect", "Inspect", "2", "persona_tui.tui.screens.inspect:InspectTab"),
-    TabSpec("train", "Train", "4", "persona_tui.tui.screens.train:TrainTab"),
-    TabSpec("chat", "Chat", "5", "persona_tui.tui.screens.chat:ChatTab"),
-    TabSpec("bot", "Bot", "6", "persona_tui.tui.screens.bot:BotTab"),
+    TabSpec("train", "Train", "3", "persona_tui.tui.screens.train:TrainTab"),
+    TabSpec("chat", "Chat", "4", "persona_tui.tui.screens.chat:ChatTab"),
+    TabSpec("bot", "Bot", "5", "persona_tui.tui.screens.bot:BotTab"),
 ]

@@ -19,7 +19,7 @@ async def wait_for_workers(app, pilot):
     await pilot.pause()
 
 
-async def test_chat_tab_shows_split_replies_side_by_side(workspace, sandbox, monkeypatch):
+async def test_chat_tab_shows_split_replies_side_by_side(workspace, sandbox, monkeypatch, show_tab):
     monkeypatch.setenv("TOGETHER_API_KEY", "test")
     # A demo-like workspace: one accepted sample, a tuned endpoint and a serverless base.
     turns = [Turn("user", "u up?", "u up?", 2, [1]), Turn("assistant", "yeah\nwhy", "yeah\nwhy", 1, [2])]
@@ -33,7 +33,7 @@ async def test_chat_tab_shows_split_replies_side_by_side(workspace, sandbox, mon
 
     app = PersonaApp(workspace)
     async with app.run_test(size=(140, 45)) as pilot:
-        app.action_show_tab("chat")
+        await show_tab(pilot, "4", "chat")
         app.query_one("#chat-input").focus()
         await pilot.press(*"hi there friend", "enter")
         await wait_for_workers(app, pilot)
@@ -63,14 +63,14 @@ async def test_chat_tab_shows_split_replies_side_by_side(workspace, sandbox, mon
         assert bubbles(app, "tuned") == []
 
 
-async def test_chat_tab_shows_errors_in_the_pane(workspace, sandbox, monkeypatch):
+async def test_chat_tab_shows_errors_in_the_pane(workspace, sandbox, monkeypatch, show_tab):
     monkeypatch.setenv("TOGETHER_API_KEY", "test")
     # A fine-tune output name that is not deployed, and no base target at all.
     save_target(workspace, ModelTarget("raw", "together_endpoint", "sandbox-user/never-deployed",
                                        base_url=sandbox.base_url, endpoint_id="endpoint-2"))
     app = PersonaApp(workspace)
     async with app.run_test(size=(140, 45)) as pilot:
-        app.action_show_tab("chat")
+        await show_tab(pilot, "4", "chat")
         app.query_one("#chat-input").focus()
         await pilot.press(*"yo", "enter")
         await wait_for_workers(app, pilot)

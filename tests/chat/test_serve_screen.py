@@ -90,12 +90,12 @@ async def open_serve_screen(app, pilot, job_id):
     await wait_until(pilot, lambda: f"Job {job_id}" in shown_text(app.screen.query_one("#serve-job-info", Static)))
 
 
-async def test_deploy_chat_stop_start_delete(workspace, serve_sandbox, finished_job):
+async def test_deploy_chat_stop_start_delete(workspace, serve_sandbox, finished_job, show_tab):
     job_id = finished_job
     output_name = f"sandbox-user/Qwen3.5-9B-alice-{job_id[3:11]}"
     app = PersonaApp(workspace)
     async with app.run_test(size=(160, 50)) as pilot:
-        app.action_show_tab("chat")
+        await show_tab(pilot, "4", "chat")
         main_bar = app.query_one("#endpoint-warning", EndpointWarningBar)
         assert main_bar.display is False
 
@@ -154,12 +154,14 @@ async def test_deploy_chat_stop_start_delete(workspace, serve_sandbox, finished_
 
         # The warning is app-wide: it stays on another tab.
         await pilot.press("escape")
-        app.action_show_tab("train")
+        # The chat input has focus again and would take the digit as text, so leave it first.
+        app.query_one("#tuned-target").focus()
+        await show_tab(pilot, "3", "train")
         await pilot.pause()
         assert main_bar.display is True
 
         # Stop: the warning goes away on both screens, and the target keeps no start time.
-        app.action_show_tab("chat")
+        await show_tab(pilot, "4", "chat")
         await open_serve_screen(app, pilot, job_id)
         screen = app.screen
         await wait_until(pilot, lambda: "state: STARTED" in endpoint_panel(app))
@@ -192,7 +194,7 @@ async def test_deploy_chat_stop_start_delete(workspace, serve_sandbox, finished_
         assert main_bar.display is False
 
 
-async def test_download_cancel_and_resume(workspace, serve_sandbox, finished_job):
+async def test_download_cancel_and_resume(workspace, serve_sandbox, finished_job, show_tab):
     job_id = finished_job
     size = 200_000
     # 13 pieces of 16 KiB with 0.1 s before each: about 1.3 s, long enough to cancel midway.
@@ -204,6 +206,7 @@ async def test_download_cancel_and_resume(workspace, serve_sandbox, finished_job
 
     app = PersonaApp(workspace)
     async with app.run_test(size=(160, 50)) as pilot:
+        await show_tab(pilot, "4", "chat")
         await open_serve_screen(app, pilot, job_id)
         screen = app.screen
         status = screen.query_one("#download-status", Static)
@@ -230,10 +233,10 @@ async def test_download_cancel_and_resume(workspace, serve_sandbox, finished_job
         assert len(serve_sandbox.requests_to("GET", r"/v1/finetune/download.*")) == 2
 
 
-async def test_add_openai_target_from_chat_tab(workspace, openai_server):
+async def test_add_openai_target_from_chat_tab(workspace, openai_server, show_tab):
     app = PersonaApp(workspace)
     async with app.run_test(size=(160, 50)) as pilot:
-        app.action_show_tab("chat")
+        await show_tab(pilot, "4", "chat")
         app.query_one("#chat-input").focus()
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "AddTargetScreen")

@@ -45,19 +45,19 @@ def braille_cells(text: str) -> int:
     return sum(1 for char in text if 0x2801 <= ord(char) <= 0x28FF)
 
 
-async def test_launch_from_tab_and_curve_grows(sandbox_workspace, sandbox, dataset):
+async def test_launch_from_tab_and_curve_grows(sandbox_workspace, sandbox, dataset, show_tab):
     record_dataset(sandbox_workspace, *dataset)
     app = PersonaApp(sandbox_workspace)
     async with app.run_test(size=(160, 50)) as pilot:
-        tab = app.query_one(TrainTab)
+        # The tab's key also moves focus into the tab, so its bindings apply.
+        tab = await show_tab(pilot, "3", "train")
+        assert isinstance(tab, TrainTab)
         await wait_until(pilot, lambda: bool(tab.catalog))
         tab.query_one("#train-model", Select).value = "Qwen/Qwen3.5-9B"
         tab.query_one("#train-batch", Input).value = "8"
         tab.query_one("#train-evals", Input).value = "5"
         tab.query_one("#train-suffix", Input).value = "alice"
 
-        # The tab's key moves focus into the tab, so its bindings apply.
-        await pilot.press("4")
         await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = shown_text(app.screen.query_one("#confirm-question", Static))
@@ -86,7 +86,7 @@ async def test_launch_from_tab_and_curve_grows(sandbox_workspace, sandbox, datas
         assert later.count("●") == 4 + 1
 
 
-async def test_tab_resumes_after_restart(sandbox_workspace, sandbox, dataset):
+async def test_tab_resumes_after_restart(sandbox_workspace, sandbox, dataset, show_tab):
     from persona_tui.training.client import make_client
     from persona_tui.training.launch import launch
     from persona_tui.training.settings import TrainingSettings
@@ -98,7 +98,7 @@ async def test_tab_resumes_after_restart(sandbox_workspace, sandbox, dataset):
 
     first = PersonaApp(sandbox_workspace)
     async with first.run_test(size=(160, 50)) as pilot:
-        tab = first.query_one(TrainTab)
+        tab = await show_tab(pilot, "3", "train")
         await wait_until(pilot, lambda: "step 4/15" in shown_text(tab.query_one("#train-monitor", Static)))
     root = sandbox_workspace.root
     sandbox_workspace.close()
@@ -107,7 +107,7 @@ async def test_tab_resumes_after_restart(sandbox_workspace, sandbox, dataset):
     with Workspace.open(root) as reopened:
         second = PersonaApp(reopened)
         async with second.run_test(size=(160, 50)) as pilot:
-            tab = second.query_one(TrainTab)
+            tab = await show_tab(pilot, "3", "train")
             assert tab.shown_job_id == job_id
             await wait_until(pilot, lambda: "completed" in shown_text(tab.query_one("#train-monitor", Static)))
             text = shown_text(tab.query_one("#train-monitor", Static))

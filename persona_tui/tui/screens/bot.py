@@ -151,7 +151,16 @@ class BotTab(Widget):
     def on_mount(self) -> None:
         # A worker started earlier, from this app or the CLI, shows up on the first refresh.
         self.refresh_status()
-        self.set_interval(REFRESH_SECONDS, self.refresh_status)
+        self.refresh_timer = self.set_interval(REFRESH_SECONDS, self.refresh_status, pause=True)
+
+    # The status and the log are read only while the tab is visible.
+
+    def on_show(self) -> None:
+        self.refresh_status()
+        self.refresh_timer.resume()
+
+    def on_hide(self) -> None:
+        self.refresh_timer.pause()
 
     def refresh_status(self) -> None:
         status = current_status(self.paths)

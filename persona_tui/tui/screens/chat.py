@@ -5,8 +5,9 @@ so the tab never freezes while a model answers. Replies show as the separate mes
 Discord will get (split_reply), and every exchange is saved in the workspace.
 
 The target lists are read again whenever the app comes back to this screen (after the
-Serve screen or the add-target dialog) and on a 30 s tick, which also catches targets
-that another process, such as `persona-tui targets add`, saved meanwhile.
+Serve screen or the add-target dialog), whenever the tab is shown, and on a 30 s tick
+while it is visible, which also catches targets that another process, such as
+`persona-tui targets add`, saved meanwhile.
 """
 
 from __future__ import annotations
@@ -149,7 +150,14 @@ class ChatTab(Vertical):
         if chats:
             self.open_chat(chats[0].id)
         self.app.screen_change_signal.subscribe(self, self.screen_changed)
-        self.set_interval(TARGETS_REFRESH_SECONDS, self.refresh_targets)
+        self.targets_timer = self.set_interval(TARGETS_REFRESH_SECONDS, self.refresh_targets, pause=True)
+
+    def on_show(self) -> None:
+        self.refresh_targets()
+        self.targets_timer.resume()
+
+    def on_hide(self) -> None:
+        self.targets_timer.pause()
 
     def pick_default_targets(self) -> None:
         """Fill each blank picker with the first target of its kind."""

@@ -2,8 +2,9 @@
 
 The catalogue, preflight, launch and every poll run in worker threads that post
 messages; the tab only renders. The monitor polls only while the tab is visible and
-redraws only when a poll stored something new. On mount it looks for jobs that are
-still running, so after a restart monitoring resumes where it stopped.
+redraws only when a poll stored something new. The app mounts the tab the first time
+it is shown; on mount it loads the catalogue and looks for jobs that are still running,
+so after a restart monitoring resumes where it stopped.
 """
 
 from __future__ import annotations
