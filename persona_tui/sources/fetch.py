@@ -191,7 +191,10 @@ async def fetch_with_token(workspace: Any, token: str, channel_ids: list[int], *
 
 
 async def fetch_channels(client: Any, workspace: Any, channel_ids: list[int], *, progress=None) -> list[FetchResult]:
-    """Fetch each channel in turn with a logged-in `client`; `progress` receives each channel's running count."""
+    """Fetch each channel in turn with a logged-in `client`.
+
+    `progress` receives each channel's running count of messages read.
+    """
     return [
         await fetch_channel_history(client, workspace, channel_id, progress=progress)
         for channel_id in channel_ids

@@ -79,7 +79,7 @@ class FetchThroughBot:
             self.post_message(self.WorkFinished("fetch", summarize_fetch(results)))
 
     async def fetch_until_cancelled(self, token: str, channel_ids: list[int]) -> list[Any] | None:
-        """Run the fetch, cancelling it when Esc sets the cancel flag; return None if cancelled.
+        """Run the fetch and cancel it when Esc sets the cancel flag. Return None if cancelled.
 
         The fetch stores each batch as it goes, so a cancelled fetch keeps what it read and
         the next fetch of the channel resumes after it.

@@ -17,7 +17,7 @@ SIZE = (100, 40)
 
 class SimcordDiscord:
     """A simcord Discord with one server channel of three messages, on its own loop thread,
-    so the channel id is known before the dialog asks for it."""
+    so the channel id is known before the dialog requests it."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()

@@ -1,4 +1,4 @@
-"""The dialog that asks which channels to fetch through the bot, and what a bot can read."""
+"""The dialog that requests the channel ids to fetch through the bot and shows what a bot can read."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ TOKEN_HOW_TO = (
 
 
 def parse_channel_ids(text: str) -> list[int]:
-    """Parse channel ids separated by spaces or commas; raise ValueError naming an invalid one."""
+    """Parse channel ids separated by spaces or commas, or raise ValueError naming an invalid one."""
     ids: list[int] = []
     for part in re.split(r"[\s,]+", text.strip()):
         if not part:
@@ -46,7 +46,7 @@ def parse_channel_ids(text: str) -> list[int]:
 
 
 def describe_bot_token() -> tuple[str | None, str]:
-    """Return the stored bot token (or None) and a line that shows it masked or says how to set it."""
+    """Return the stored bot token (or None) and a line that shows it masked or explains how to set it."""
     from persona_tui.bot.bot_token import MissingTokenError, load_bot_token
     from persona_tui.secrets import SecretStoreError, mask
 
@@ -60,7 +60,7 @@ def describe_bot_token() -> tuple[str | None, str]:
 
 
 class FetchDialog(ModalScreen[list[int] | None]):
-    """Ask for channel ids; dismiss with the ids, or None on Esc."""
+    """A modal that requests channel ids and dismisses with them, or with None on Esc."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="fetch-dialog-cancel")]
 
