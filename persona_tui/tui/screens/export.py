@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from persona_tui.display import plain_text
 from persona_tui.tui.cancel_flag import CancelFlag
+from persona_tui.tui.fetch_action import FetchThroughBot
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.path_suggester import PathSuggester
 from persona_tui.sources.catalog import list_authors, list_sources
@@ -52,7 +53,7 @@ class BuildStatistics(Static, can_focus=True):
     and scrolls it into view, and PageUp/PageDown then scroll the whole tab."""
 
 
-class ExportTab(VerticalScroll, can_focus=False):
+class ExportTab(FetchThroughBot, VerticalScroll, can_focus=False):
     """Import, persona, settings, build and dataset, top to bottom."""
 
     DEFAULT_CSS = """
@@ -74,6 +75,7 @@ class ExportTab(VerticalScroll, can_focus=False):
         Binding("escape", "cancel_work", "Cancel work / leave the field", id="export-cancel"),
         Binding("ctrl+s", "save_settings", "Save settings", id="export-save-settings"),
         Binding("i", "focus_import", "Import a path", id="export-focus-import"),
+        Binding("f", "fetch", "Fetch through the bot", id="export-fetch"),
     ]
 
     class WorkProgress(Message):
