@@ -70,7 +70,7 @@ async def test_target_list_refreshes_on_show(workspace):
         await pilot.pause()
         save_target(workspace, ModelTarget(name="local-ana", kind="openai", model="persona",
                                            base_url="http://127.0.0.1:8000/v1"))
-        await pilot.press("6")
+        await pilot.press("5")
         await pilot.pause()
         # Select raises InvalidSelectValueError for a value that is not one of its options.
         select = app.query_one("#bot-model-target", Select)

@@ -77,7 +77,7 @@ async def test_focus_stays_after_send_and_esc_leaves(workspace):
         await pilot.pause()
         assert app.focused is app.query_one("#tuned-pane")
 
-        await pilot.press("6")
+        await pilot.press("5")
         await pilot.pause()
         assert app.query_one("#tabs").active == "tab-bot"
 

@@ -89,7 +89,7 @@ async def test_escape_leaves_rank_field(workspace):
         assert "esc" not in footer_keys(app)
 
         # The digit now switches tabs instead of landing in the field.
-        await pilot.press("5")
+        await pilot.press("4")
         await pilot.pause()
         assert rank.value == ""
         assert app.query_one("#tabs").active == "tab-chat"
