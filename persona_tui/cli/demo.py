@@ -13,6 +13,8 @@ from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+DEMO_BASE_TARGET = "base-simulated"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -66,6 +68,12 @@ def run_demo(args: argparse.Namespace) -> int:
     from persona_tui.sandbox.demo import start_demo_sandbox
 
     server = start_demo_sandbox(workspace)
+
+    # A serverless base model of the sandbox, so the Chat tab's prompted-base pane answers
+    # at once; the tuned pane gets its target when a simulated job is deployed.
+    from persona_tui.chat.targets import ModelTarget, save_target
+
+    save_target(workspace, ModelTarget(DEMO_BASE_TARGET, "together", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"))
     try:
         PersonaApp(workspace).run()
     finally:

@@ -152,6 +152,11 @@ class ChatTab(Vertical):
         self.app.screen_change_signal.subscribe(self, self.screen_changed)
         self.targets_timer = self.set_interval(TARGETS_REFRESH_SECONDS, self.refresh_targets, pause=True)
 
+    def focus_first(self) -> None:
+        """Start in the message box: typing a message is what the tab is for, and Esc
+        leaves it so the digit keys switch tabs again."""
+        self.query_one("#chat-input", Input).focus()
+
     def on_show(self) -> None:
         self.refresh_targets()
         self.targets_timer.resume()
