@@ -63,15 +63,17 @@ async def test_daily_cap_saved_from_form(workspace):
     assert load_bot_settings(workspace).model_calls_per_day == 77
 
 
-async def test_target_list_refreshes_on_show(workspace):
-    workspace.set_setting("tui_active_tab", "chat")
+async def test_target_list_refreshes_on_show(workspace, show_tab):
+    workspace.set_setting("tui_active_tab", "bot")
     app = PersonaApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        # The Bot tab is built first, then a target is added while the Chat tab is shown.
+        await show_tab(pilot, "4", "chat")
         save_target(workspace, ModelTarget(name="local-ana", kind="openai", model="persona",
                                            base_url="http://127.0.0.1:8000/v1"))
-        await pilot.press("5")
-        await pilot.pause()
+        await pilot.press("escape")
+        await show_tab(pilot, "5", "bot")
         # Select raises InvalidSelectValueError for a value that is not one of its options.
         select = app.query_one("#bot-model-target", Select)
         select.value = "local-ana"

@@ -124,9 +124,6 @@ class BotTab(Widget):
             names.append(settings.model_target)
         return [(name, name) for name in names]
 
-    def on_show(self) -> None:
-        self.refresh_model_targets()
-
     def refresh_model_targets(self) -> None:
         """Read the model targets again, because the Chat tab and the Serve screen add
         targets while this tab is hidden. The chosen target is kept."""
@@ -156,6 +153,7 @@ class BotTab(Widget):
     # The status and the log are read only while the tab is visible.
 
     def on_show(self) -> None:
+        self.refresh_model_targets()
         self.refresh_status()
         self.refresh_timer.resume()
 
