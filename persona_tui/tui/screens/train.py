@@ -173,6 +173,7 @@ class TrainTab(Vertical):
     def show_catalog(self, message: CatalogLoaded) -> None:
         select = self.query_one("#train-model", Select)
         if message.error:
+            select.prompt = "no catalogue (see the status)"
             self.set_status(message.error)
             return
         self.catalog = {entry.model: entry for entry in message.entries}
