@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,6 +245,10 @@ class Workspace:
     def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
         self.root = root
         self.db = connection
+        # The app's worker threads share this one connection, and SQLite transactions belong
+        # to the connection, not the thread: without this lock a second thread's BEGIN or
+        # ROLLBACK would land inside the first thread's transaction.
+        self.write_lock = threading.RLock()
 
     @classmethod
     def open(cls, root: Path | str | None = None) -> Workspace:
@@ -304,15 +309,17 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run the block in one IMMEDIATE transaction: all its writes land, or none do."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+        """Run the block in one IMMEDIATE transaction: all its writes land, or none do.
+        Transactions of other threads on this workspace wait until it ends."""
+        with self.write_lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            else:
+                self.db.execute("COMMIT")
 
     # Settings ---------------------------------------------------------------------------
 
@@ -321,11 +328,14 @@ class Workspace:
         return default if row is None else orjson.loads(row[0])
 
     def set_setting(self, key: str, value: Any) -> None:
-        self.db.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, orjson.dumps(value).decode()),
-        )
+        # Under the write lock, so the write is never swept into (or rolled back with)
+        # another thread's open transaction on the shared connection.
+        with self.write_lock:
+            self.db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, orjson.dumps(value).decode()),
+            )
 
     # Files ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import shlex
 import sys
 from pathlib import Path
 
@@ -59,6 +60,14 @@ def add_workspace_option_to_subcommands(parser: argparse.ArgumentParser) -> None
             if "--workspace" not in subparser._option_string_actions:
                 add_workspace_option(subparser, default=argparse.SUPPRESS)
             add_workspace_option_to_subcommands(subparser)
+
+
+def command_hint(args: argparse.Namespace, command: str) -> str:
+    """Return `persona-tui COMMAND` as the user should type it next, with the --workspace
+    they gave, so a copied hint acts on the same workspace."""
+    workspace = getattr(args, "workspace", None)
+    prefix = f"persona-tui -w {shlex.quote(str(workspace))}" if workspace else "persona-tui"
+    return f"{prefix} {command}"
 
 
 def build_parser() -> argparse.ArgumentParser:

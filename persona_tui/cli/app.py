@@ -13,6 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     from persona_tui.cli import open_workspace
+    from persona_tui.training.client import is_sandbox
     from persona_tui.tui.app import PersonaApp
 
     workspace = open_workspace(args)
@@ -21,5 +22,17 @@ def run_app(args: argparse.Namespace) -> int:
     from persona_tui.logs import configure_logging
 
     configure_logging(workspace.logs_dir)
-    PersonaApp(workspace, import_paths=list(args_paths)).run()
+
+    # A kept demo workspace points at the simulated Together API, which lived in the demo's
+    # process; start a new one so its Train, Chat and Bot tabs work again.
+    server = None
+    if is_sandbox(workspace):
+        from persona_tui.sandbox.demo import start_demo_sandbox
+
+        server = start_demo_sandbox(workspace)
+    try:
+        PersonaApp(workspace, import_paths=list(args_paths)).run()
+    finally:
+        if server is not None:
+            server.stop()
     return 0

@@ -19,14 +19,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def format_day(timestamp_ms: int | None) -> str:
     if timestamp_ms is None:
         return ""
-    return datetime.fromtimestamp(timestamp_ms / 1000, UTC).strftime("%Y-%m-%d")
+    # Workspaces imported before timestamps were range-checked can hold dates that
+    # datetime cannot represent; show the raw value instead of failing.
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, UTC).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        return f"{timestamp_ms} ms"
 
 
 def run_authors(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
 
     from persona_tui.cli import open_workspace
+    from persona_tui.display import plain_text
     from persona_tui.sources.importer import list_authors
 
     workspace = open_workspace(args)
@@ -38,19 +43,14 @@ def run_authors(args: argparse.Namespace) -> int:
         console.print("No authors yet: import an export first with `persona-tui import PATH`.")
         return 0
 
-    table = Table(title="Authors")
-    # Ids and dates must stay whole so they can be copied; names may wrap.
-    table.add_column("id", no_wrap=True, min_width=19)
-    table.add_column("name")
-    table.add_column("display name")
-    table.add_column("bot")
-    table.add_column("messages", justify="right", no_wrap=True)
-    table.add_column("first", no_wrap=True, min_width=10)
-    table.add_column("last", no_wrap=True, min_width=10)
+    # Two lines per author rather than a table: the id (passed to build --me) never wraps,
+    # and names of any length stay readable in an 80-column terminal.
     for author in authors:
-        table.add_row(
-            str(author.id), author.name, author.display_name or "", "bot" if author.is_bot else "",
-            f"{author.message_count:,}", format_day(author.first_ms), format_day(author.last_ms),
-        )
-    console.print(table)
+        dates = f"{format_day(author.first_ms)} to {format_day(author.last_ms)}"
+        bot = "  bot" if author.is_bot else ""
+        console.print(f"{author.id}  {author.message_count:,} messages  {dates}{bot}", highlight=False)
+        names = plain_text(author.name)
+        if author.display_name and author.display_name != author.name:
+            names += plain_text(f" ({author.display_name})")
+        console.print(plain_text("  ") + names, highlight=False)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import sys
 
 from persona_tui.pipeline.sample import PLACEHOLDERS
@@ -41,9 +42,23 @@ def _add_setting_option(parser: argparse.ArgumentParser, name: str, description:
     elif name in LIST_SETTINGS:
         parser.add_argument(flag, dest=name, metavar="A,B,...",
                             help=f"{help_text}, comma-separated (default: {','.join(default)})")
+    elif isinstance(default, float):
+        parser.add_argument(flag, dest=name, type=finite_float, metavar=METAVARS.get(name, "VALUE"),
+                            help=f"{help_text} (default: {default})")
     else:
         parser.add_argument(flag, dest=name, type=type(default), metavar=METAVARS.get(name, "VALUE"),
                             help=f"{help_text} (default: {default})")
+
+
+def finite_float(text: str) -> float:
+    """Parse a float option, rejecting nan and infinity, which no setting can use."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}; write a decimal number such as 30 or 0.1") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}; the value must be finite (not nan or inf)")
+    return value
 
 
 def settings_from_args(stored: PipelineSettings, args: argparse.Namespace) -> PipelineSettings:
@@ -56,7 +71,11 @@ def settings_from_args(stored: PipelineSettings, args: argparse.Namespace) -> Pi
         if value is None:
             continue
         if item.name in LIST_SETTINGS:
-            value = [part.strip() for part in value.split(",") if part.strip()]
+            flag = "--" + item.name.replace("_", "-")
+            value = [part.strip() for part in value.split(",")]
+            if not all(value):
+                raise CommandError(f"{flag} {getattr(args, item.name)!r} has an empty entry; write the values "
+                                   "separated by single commas, e.g. A,B.")
         elif item.name == "redact_exact":
             pairs = []
             for entry in value:
@@ -82,10 +101,13 @@ def run_build(args: argparse.Namespace) -> int:
 
     workspace = open_workspace(args)
     settings = settings_from_args(load_settings(workspace), args)
-    try:
-        save_settings(workspace, settings)
-    except ValueError as error:
-        raise CommandError(f"Invalid build settings: {error}") from error
+    problems = settings.validate()
+    if problems:
+        raise CommandError("Invalid build settings: " + " ".join(problems))
+
+    # Checked before storing, so a mistyped --me does not replace the stored persona.
+    _check_persona_wrote(workspace, settings.persona_author_id)
+    save_settings(workspace, settings)
 
     columns = (TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
                TimeElapsedColumn())
@@ -102,6 +124,20 @@ def run_build(args: argparse.Namespace) -> int:
 
     print(render_stats(result.stats))
     return 0
+
+
+def _check_persona_wrote(workspace, persona_id: int | None) -> None:
+    """Raise CommandError when the chosen persona wrote none of the stored messages, since
+    the build would then make no samples."""
+    from persona_tui.cli import CommandError
+
+    if persona_id is None:
+        return
+    wrote = workspace.db.execute("SELECT EXISTS (SELECT 1 FROM messages WHERE author_id = ?)", (persona_id,)).fetchone()[0]
+    if not wrote:
+        raise CommandError(f"Author {persona_id} wrote none of the stored messages, so the build would make no "
+                           "samples. `persona-tui authors` lists the ids of the authors with messages; pass one "
+                           "of them with --me.")
 
 
 def _stderr_console():

@@ -13,6 +13,8 @@ from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+DEMO_BASE_TARGET = "base-simulated"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -40,9 +42,6 @@ def prepare_demo_workspace(root: Path) -> Workspace:
     ).fetchone()
     if row is None:
         raise RuntimeError(f"The demo export {export} has no author {DEMO_PERSONA_ID}; the bundled demo is broken.")
-    with workspace.transaction():
-        workspace.set_setting("persona_author_id", DEMO_PERSONA_ID)
-        workspace.set_setting("persona_name", row[0])
     settings = load_settings(workspace)
     settings.persona_author_id = DEMO_PERSONA_ID
     save_settings(workspace, settings)
@@ -69,6 +68,12 @@ def run_demo(args: argparse.Namespace) -> int:
     from persona_tui.sandbox.demo import start_demo_sandbox
 
     server = start_demo_sandbox(workspace)
+
+    # A serverless base model of the sandbox, so the Chat tab's prompted-base pane answers
+    # at once; the tuned pane gets its target when a simulated job is deployed.
+    from persona_tui.chat.targets import ModelTarget, save_target
+
+    save_target(workspace, ModelTarget(DEMO_BASE_TARGET, "together", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"))
     try:
         PersonaApp(workspace).run()
     finally:
@@ -78,4 +83,6 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"persona-tui: the demo workspace is kept at {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+            print("persona-tui: the demo workspace was deleted. Run `persona-tui demo --keep` to keep "
+                  "your review decisions and jobs, and reopen them with `persona-tui --workspace DIR`.")
     return 0

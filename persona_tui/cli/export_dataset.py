@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export_dataset(args: argparse.Namespace) -> int:
     from persona_tui.cli import CommandError, open_workspace
-    from persona_tui.pipeline.dataset import DatasetError, export_dataset
+    from persona_tui.pipeline.dataset import DatasetError, describe_dataset, export_dataset
 
     workspace = open_workspace(args)
     try:
@@ -26,12 +26,5 @@ def run_export_dataset(args: argparse.Namespace) -> int:
     except DatasetError as error:
         raise CommandError(str(error)) from error
 
-    print(f"Wrote {result.train_count:,} train samples to {result.train_path}")
-    if result.validation_path is not None:
-        print(f"Wrote {result.validation_count:,} validation samples to {result.validation_path}")
-    else:
-        print("No sample is in the validation split, so no validation.jsonl was written.")
-    print(f"Left out {result.rejected_count:,} rejected samples; estimated tokens: {result.token_estimate:,}")
-    for key, errors in result.invalid:
-        print(f"Left out sample {key}: {'; '.join(errors)}. Fix it in the Review tab.")
+    print(describe_dataset(result))
     return 0

@@ -26,9 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.text import Text
 
     from persona_tui.cli import open_workspace
+    from persona_tui.display import plain_text, printable
     from persona_tui.sources.importer import import_paths
 
     workspace = open_workspace(args)
@@ -43,7 +46,7 @@ def run_import(args: argparse.Namespace) -> int:
                 task = bar.add_task("importing", total=total)
 
                 def on_progress(done: int, run_total: int, path: str) -> None:
-                    bar.update(task, completed=done, total=run_total, description=Path(path).name[:40])
+                    bar.update(task, completed=done, total=run_total, description=escape(printable(Path(path).name[:40])))
 
                 report = import_paths(workspace, args.paths, progress=on_progress)
         else:
@@ -52,7 +55,7 @@ def run_import(args: argparse.Namespace) -> int:
     console.print(report_table(report))
     for result in report.sources:
         if result.error:
-            console.print(f"[red]failed[/red] {result.error}", highlight=False)
+            console.print(Text("failed ", style="red") + plain_text(result.error), highlight=False)
     if any(result.one_sided for result in report.sources):
         console.print(
             "Note: data package messages are one-sided (only your own messages, no replies). "
@@ -74,6 +77,8 @@ def size_of(path: Path) -> int:
 def report_table(report):
     from rich.table import Table
 
+    from persona_tui.display import plain_text
+
     table = Table(title="Import")
     table.add_column("source")
     table.add_column("kind")
@@ -84,11 +89,11 @@ def report_table(report):
     styles = {"imported": "green", "unchanged": "dim", "failed": "red", "cancelled": "yellow"}
     for result in report.sources:
         table.add_row(
-            Path(result.path).name,
+            plain_text(Path(result.path).name),
             result.kind,
             f"[{styles[result.status]}]{result.status}[/]",
             f"{result.messages_read:,}",
             f"{result.new_messages:,}",
-            "see below" if result.error else (result.note or ""),
+            "see below" if result.error else plain_text(result.note or ""),
         )
     return table

@@ -58,11 +58,12 @@ def endpoint_target(workspace, job_id: str):
     for target in list_targets(workspace):
         if target.kind == "together_endpoint" and target.settings.get("job_id") == job_id:
             return target
-    raise CommandError(f"No endpoint of job {job_id} is known here; deploy one with `persona-tui serve deploy {job_id}`.")
+    raise CommandError(f"No endpoint of job {job_id} is known in {workspace.root}; deploy one with "
+                       f"`persona-tui -w {workspace.root} serve deploy {job_id}`.")
 
 
 def deploy_command(args: argparse.Namespace) -> int:
-    from persona_tui.cli import CommandError, open_workspace
+    from persona_tui.cli import CommandError, command_hint, open_workspace
     from persona_tui.training import serving
 
     workspace = open_workspace(args)
@@ -80,7 +81,7 @@ def deploy_command(args: argparse.Namespace) -> int:
               f"target {target.name}. It bills per minute until stopped.")
         if not args.no_wait:
             serving.wait_until_ready(client, status.id, on_state=lambda s: print(f"  {s.state}", file=sys.stderr))
-            print(f"Endpoint is STARTED: chat with `persona-tui chat --target {target.name}`.")
+            print(f"Endpoint is STARTED: chat with `{command_hint(args, 'chat --target ' + target.name)}`.")
     except serving.ServingError as error:
         raise CommandError(str(error)) from error
     return 0

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--lora-alpha", type=int, help="LoRA alpha (default: twice the rank)")
     train.add_argument("--lora-dropout", type=float, default=0.05, help="LoRA dropout in [0, 1) (default 0.05)")
     train.add_argument("--learning-rate", type=float, default=1e-4, help="peak learning rate (default 1e-4)")
-    train.add_argument("--batch-size", default="max", help="samples per step, or 'max' (default)")
+    train.add_argument("--batch-size", type=batch_size_option, default="max", help="samples per step, or 'max' (default)")
     train.add_argument("--evals", type=int, default=10, help="validation loss evaluations over the run (default 10)")
     train.add_argument("--checkpoints", type=int, default=1, help="checkpoints saved over the run (default 1)")
     train.add_argument("--early-stopping", action="store_true", help="let Together stop when validation loss stops improving")
@@ -36,6 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch.add_argument("--log-scale", action="store_true", help="plot loss on a log scale")
     watch.add_argument("--plain", action="store_true", help="plain characters instead of braille")
     watch.set_defaults(handler=run_watch)
+
+
+def batch_size_option(text: str) -> int | str:
+    """Parse --batch-size: a whole number of samples, or 'max'."""
+    if text == "max":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid batch size {text!r}; write a whole number such as 8, or max") from None
 
 
 def confirm(question: str, assume_yes: bool) -> bool:
@@ -59,11 +69,11 @@ def build_client(workspace, max_retries: int = 0):
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from persona_tui.cli import CommandError, open_workspace
+    from persona_tui.cli import CommandError, command_hint, open_workspace
     from persona_tui.training.catalog import load_catalog
     from persona_tui.training.client import is_sandbox
     from persona_tui.training.datasets import latest_dataset
-    from persona_tui.training.launch import LaunchCancelled, LaunchError, launch
+    from persona_tui.training.launch import LaunchCancelled, LaunchError, launch, recover_creating_jobs
     from persona_tui.training.preflight import run_preflight
     from persona_tui.training.settings import TrainingSettings, settings_problems
     from persona_tui.training.uploads import DatasetRejectedError
@@ -79,7 +89,7 @@ def run_train(args: argparse.Namespace) -> int:
         if path is not None and not path.is_file():
             raise CommandError(f"The dataset file {path} does not exist. Export the dataset again or pass another file.")
 
-    batch_size = args.batch_size if args.batch_size == "max" else int(args.batch_size)
+    batch_size = args.batch_size
     settings = TrainingSettings(
         model=args.model, n_epochs=args.epochs, lora_rank=args.lora_rank, lora_alpha=args.lora_alpha,
         lora_dropout=args.lora_dropout, learning_rate=args.learning_rate, batch_size=batch_size,
@@ -88,6 +98,11 @@ def run_train(args: argparse.Namespace) -> int:
     )
     client = build_client(workspace)
     label = "SIMULATED · " if is_sandbox(workspace) else ""
+
+    # A launch that crashed between recording its intent and hearing back from Together
+    # leaves a 'creating' row; settle it first so the job list never shows a phantom.
+    for note in recover_creating_jobs(client, workspace):
+        print(f"{label}{note}")
 
     entries = {entry.model: entry for entry in load_catalog(client)}
     problems = settings_problems(settings, entries.get(args.model), has_validation=validation_path is not None)
@@ -106,8 +121,16 @@ def run_train(args: argparse.Namespace) -> int:
         print("Not uploaded.")
         return 1
 
+    # A terminal shows one progress line rewritten in place. Anywhere else (a pipe, a log
+    # file) a carriage return does not rewrite, so each report is a line of its own.
+    rewrite_in_place = sys.stdout.isatty()
+
     def progress(name: str, sent: int, total: int) -> None:
-        print(f"\ruploading {name}: {sent:,}/{total:,} bytes", end="" if sent < total else "\n", flush=True)
+        text = f"uploading {name}: {sent:,}/{total:,} bytes"
+        if rewrite_in_place:
+            print("\r" + text, end="" if sent < total else "\n", flush=True)
+        else:
+            print(text, flush=True)
 
     def confirm_price(price) -> bool:
         return confirm(f"{label}{price.describe()}. Create the job?", args.yes)
@@ -123,7 +146,7 @@ def run_train(args: argparse.Namespace) -> int:
         print(error)
         return 1
 
-    print(f"{label}job {result.job.job_id} launched. Follow it with: persona-tui watch {result.job.job_id}")
+    print(f"{label}job {result.job.job_id} launched. Follow it with: {command_hint(args, 'watch ' + result.job.job_id)}")
     if args.watch:
         args.job_id, args.interval, args.log_scale, args.plain = result.job.job_id, 30.0, False, False
         return run_watch(args)
@@ -164,7 +187,7 @@ def run_watch(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.live import Live
 
-    from persona_tui.cli import CommandError, open_workspace
+    from persona_tui.cli import CommandError, command_hint, open_workspace
     from persona_tui.training import job_store
     from persona_tui.training.job_view import load_job_view
     from persona_tui.training.live_view import render_job
@@ -173,7 +196,8 @@ def run_watch(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     job = job_store.job_by_id(workspace, args.job_id)
     if job is None:
-        raise CommandError(f"No job {args.job_id} in this workspace. List the jobs with `persona-tui jobs`.")
+        raise CommandError(f"No job {args.job_id} in the workspace {workspace.root}. "
+                           f"List its jobs with `{command_hint(args, 'jobs')}`.")
     client = build_client(workspace)
     console = Console()
     width = max(40, console.width - 2)
@@ -195,5 +219,8 @@ def run_watch(args: argparse.Namespace) -> int:
             stop.set()
             print("stopped watching; the job keeps running on Together")
             return 0
+    if not console.is_terminal:
+        # Without a terminal, Live prints its last view without a final newline.
+        print()
     print(f"job {args.job_id} ended with status {final.status}")
     return 0 if final.status == "completed" else 1

@@ -3,7 +3,7 @@
 A sample starts with a user turn, alternates, and ends on an assistant turn: leading
 assistant turns and a trailing user turn are dropped, and a window with no assistant turn
 gives no sample. A window over the token budget is cut between user/assistant pairs into
-several samples.
+several samples, and a single pair over the budget is dropped.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class AssembleCounts:
     trailing_user_turns: int = 0
     windows_without_assistant: int = 0
     windows_split: int = 0
-    oversized_samples: int = 0
+    over_budget_exchanges: int = 0   # user/assistant pairs dropped because alone they exceed the budget
     turn_tokens: int = 0             # estimated tokens of the turns of every sample
 
 
@@ -59,17 +59,25 @@ def window_samples(
         pair_tokens = 0
         for timed in pair:
             pair_tokens += estimate_tokens(timed.turn.content)
+        if pair_tokens > budget_tokens:
+            # One exchange over the budget would make a sample over it, which Together
+            # truncates or rejects, so it is dropped. The exchanges before and after it go
+            # to separate samples, so no sample skips a part of the conversation.
+            # Cutting the turn's text instead would need its redaction spans cut too.
+            counts.over_budget_exchanges += 1
+            if group:
+                groups.append(group)
+                group, group_tokens = [], 0
+            continue
+
         if group and group_tokens + pair_tokens > budget_tokens:
             groups.append(group)
             group, group_tokens = [], 0
         group.extend(pair)
         group_tokens += pair_tokens
         counts.turn_tokens += pair_tokens
-        if pair_tokens > budget_tokens:
-            # NOTE: one exchange longer than the budget stays whole; Together truncates it
-            # to the model's maximum sequence length when it trains.
-            counts.oversized_samples += 1
-    groups.append(group)
+    if group:
+        groups.append(group)
     if len(groups) > 1:
         counts.windows_split += 1
 

@@ -272,7 +272,7 @@ def _count_samples(stats: BuildStats, samples: list[Sample], counts: AssembleCou
     stats.windows_split = counts.windows_split
     stats.leading_assistant_turns = counts.leading_assistant_turns
     stats.trailing_user_turns = counts.trailing_user_turns
-    stats.oversized_samples = counts.oversized_samples
+    stats.over_budget_exchanges = counts.over_budget_exchanges
 
 
 def _one_sided_notes(workspace: Workspace, persona_id: int, stats: BuildStats) -> list[str]:

@@ -36,6 +36,7 @@ class DatasetResult:
     train_count: int
     validation_count: int
     rejected_count: int               # samples the reviewer rejected, left out
+    unreviewed_count: int             # samples written without a review decision
     token_estimate: int               # estimated tokens of every written line
     train_sha256: str
     validation_sha256: str | None
@@ -70,6 +71,7 @@ def export_dataset(workspace: Workspace, out_dir: Path | None = None) -> Dataset
     )
     lines: dict[str, list[bytes]] = {"train": [], "validation": []}
     rejected = 0
+    unreviewed = 0
     tokens = 0
     invalid: list[tuple[str, list[str]]] = []
     seen = 0
@@ -78,6 +80,8 @@ def export_dataset(workspace: Workspace, out_dir: Path | None = None) -> Dataset
         if status == "rejected":
             rejected += 1
             continue
+        if status == "unreviewed":
+            unreviewed += 1
 
         turns = orjson.loads(edited_json if edited_json is not None else turns_json)
         messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
@@ -102,16 +106,24 @@ def export_dataset(workspace: Workspace, out_dir: Path | None = None) -> Dataset
 
     # Absolute, so the recorded paths stay valid whatever directory a later command runs in.
     out_dir = (Path(out_dir) if out_dir is not None else default_dataset_dir(workspace)).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DatasetError(f"The output path {out_dir} is a file, not a directory. Pass --out with a directory "
+                           "(it is created if missing), or leave --out out to use the workspace's datasets folder.")
     train_data = b"\n".join(lines["train"]) + b"\n"
     train_path = out_dir / "train.jsonl"
-    write_atomically(train_path, train_data)
     validation_path = None
     validation_sha = None
-    if lines["validation"]:
-        validation_data = b"\n".join(lines["validation"]) + b"\n"
-        validation_path = out_dir / "validation.jsonl"
-        write_atomically(validation_path, validation_data)
-        validation_sha = hashlib.sha256(validation_data).hexdigest()
+    try:
+        write_atomically(train_path, train_data)
+        if lines["validation"]:
+            validation_data = b"\n".join(lines["validation"]) + b"\n"
+            validation_path = out_dir / "validation.jsonl"
+            write_atomically(validation_path, validation_data)
+            validation_sha = hashlib.sha256(validation_data).hexdigest()
+    except OSError as error:
+        log.warning("dataset could not be written to %s: %s", out_dir, error)
+        raise DatasetError(f"Could not write the dataset to {out_dir}: {error.strerror or error}. Pass --out with "
+                           "a directory you can write to.") from error
     train_sha = hashlib.sha256(train_data).hexdigest()
 
     with workspace.transaction() as db:
@@ -127,6 +139,24 @@ def export_dataset(workspace: Workspace, out_dir: Path | None = None) -> Dataset
     return DatasetResult(
         dataset_id=dataset_id, train_path=train_path, validation_path=validation_path,
         train_count=len(lines["train"]), validation_count=len(lines["validation"]),
-        rejected_count=rejected, token_estimate=tokens, train_sha256=train_sha,
+        rejected_count=rejected, unreviewed_count=unreviewed, token_estimate=tokens, train_sha256=train_sha,
         validation_sha256=validation_sha, invalid=invalid,
     )
+
+
+def describe_dataset(result: DatasetResult) -> str:
+    """Return what the CLI and the app say about a written dataset."""
+    lines = [f"Wrote {result.train_count:,} train samples to {result.train_path}"]
+    if result.validation_path is not None:
+        lines.append(f"Wrote {result.validation_count:,} validation samples to {result.validation_path}")
+    else:
+        lines.append("No sample is in the validation split, so no validation.jsonl was written.")
+    lines.append(f"Left out {result.rejected_count:,} rejected samples; estimated tokens: {result.token_estimate:,}")
+    if result.unreviewed_count:
+        # Unreviewed samples are trained on, like accepted ones; say so, because a user who
+        # reviewed only part of the list may expect the rest to be held back.
+        lines.append(f"Included {result.unreviewed_count:,} samples nobody reviewed; reject the ones "
+                     "to leave out in the Inspect tab and export again.")
+    for key, errors in result.invalid:
+        lines.append(f"Left out sample {key}: {'; '.join(errors)}. Fix it in the Inspect tab.")
+    return "\n".join(lines)

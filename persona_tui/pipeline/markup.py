@@ -33,6 +33,17 @@ MARKUP = re.compile(
     r"|(?P<invalid_date>\bInvalid date\b)"
 )
 
+# Terminal control: whole ANSI escape sequences (CSI such as colours and cursor moves,
+# OSC such as window titles and links, and the two-character escapes), then any other C0
+# or C1 control character except tab and newline. Training on them teaches the model to
+# emit bytes that repaint a terminal, and NUL breaks some JSONL readers.
+CONTROL = re.compile(
+    r"(?P<ansi>(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\^_])"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
 # Discord's timestamp styles, rendered in UTC because the export does not say where the
 # reader is. R (relative) has no fixed text, so it shows the full date like the default.
 TIMESTAMP_FORMATS = {
@@ -47,7 +58,8 @@ DEFAULT_TIMESTAMP_FORMAT = TIMESTAMP_FORMATS["f"]
 
 # The keys of the counts `MarkupNormaliser` keeps, one per kind of rewrite.
 NORMALISATIONS = ("emoji", "user_mention", "channel_mention", "role_mention", "timestamp",
-                  "unknown_user", "deleted_channel", "deleted_role", "invalid_date")
+                  "unknown_user", "deleted_channel", "deleted_role", "invalid_date",
+                  "ansi_escape", "control_character")
 
 
 def format_timestamp(unix_seconds: int, style: str | None) -> str:
@@ -68,9 +80,17 @@ class MarkupNormaliser:
         self.counts: Counter[str] = Counter()
 
     def normalise(self, text: str) -> str:
+        # isprintable() is a fast C check that most chat messages pass. Newlines, tabs and
+        # some emoji joiners fail it too, and the regex then finds no control characters.
+        if not text.isprintable():
+            text = CONTROL.sub(self._remove_control, text)
         if "<" not in text and "@" not in text and "#" not in text and "Invalid date" not in text:
             return text
         return MARKUP.sub(self._replace, text)
+
+    def _remove_control(self, match: re.Match[str]) -> str:
+        self.counts["ansi_escape" if match.lastgroup == "ansi" else "control_character"] += 1
+        return ""
 
     def _replace(self, match: re.Match[str]) -> str:
         kind = match.lastgroup

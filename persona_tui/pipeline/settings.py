@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,15 @@ from persona_tui.workspace import Workspace
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "pipeline"
+
+# Discord ids are snowflakes: positive and within a signed 64-bit integer, which is also
+# the largest integer SQLite and orjson store.
+MAX_SNOWFLAKE = 2**63 - 1
+
+# The accepted sample budget, in estimated tokens. The upper bound only catches typing
+# mistakes and values too large to store; it is not any model's context length.
+MIN_TOKENS_PER_SAMPLE = 64
+MAX_TOKENS_PER_SAMPLE = 1_000_000
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are texting a friend on Discord. Reply the way you always do: same length, "
@@ -84,12 +94,32 @@ class PipelineSettings:
     def validate(self) -> list[str]:
         """Return what is wrong with the values, one sentence per problem."""
         problems = []
-        if self.gap_minutes <= 0:
+        persona = self.persona_author_id
+        if persona is not None and (isinstance(persona, bool) or not isinstance(persona, int)
+                                    or not 1 <= persona <= MAX_SNOWFLAKE):
+            problems.append(f"persona_author_id is {persona!r}; it must be an author id (a snowflake from 1 "
+                            f"to {MAX_SNOWFLAKE}). `persona-tui authors` lists the ids.")
+
+        if not _is_finite_number(self.gap_minutes):
+            problems.append(f"gap_minutes is {self.gap_minutes!r}; it must be a finite number of minutes above 0.")
+        elif self.gap_minutes <= 0:
             problems.append(f"gap_minutes is {self.gap_minutes}; it must be above 0 minutes.")
-        if not 0 <= self.validation_share < 1:
+        if not _is_finite_number(self.validation_share):
+            problems.append(f"validation_share is {self.validation_share!r}; it must be a finite number in [0, 1).")
+        elif not 0 <= self.validation_share < 1:
             problems.append(f"validation_share is {self.validation_share}; it must be in [0, 1).")
-        if self.max_tokens_per_sample < 64:
-            problems.append(f"max_tokens_per_sample is {self.max_tokens_per_sample}; it must be at least 64.")
+
+        tokens = self.max_tokens_per_sample
+        if isinstance(tokens, bool) or not isinstance(tokens, int) \
+                or not MIN_TOKENS_PER_SAMPLE <= tokens <= MAX_TOKENS_PER_SAMPLE:
+            problems.append(f"max_tokens_per_sample is {tokens!r}; it must be a whole number from "
+                            f"{MIN_TOKENS_PER_SAMPLE} to {MAX_TOKENS_PER_SAMPLE:,}.")
+
+        if not self.keep_types:
+            problems.append("keep_types is empty, so every message would be dropped; name at least one "
+                            "message type, e.g. Default,Reply,0,19.")
+        problems.extend(_region_problems(self.phone_regions))
+
         unknown = sorted(set(self.redact_kinds) - set(PLACEHOLDERS))
         if unknown:
             problems.append(f"redact_kinds has unknown kinds {unknown}; choose from {list(PLACEHOLDERS)}.")
@@ -97,6 +127,24 @@ class PipelineSettings:
             if len(pair) != 2 or pair[0] not in PLACEHOLDERS or not pair[1].strip():
                 problems.append(f"redact_exact entry {pair!r} must be [KIND, TEXT] with KIND one of {list(PLACEHOLDERS)}.")
         return problems
+
+
+def _is_finite_number(value: object) -> bool:
+    # NaN fails every comparison, so `nan <= 0` would pass a range check, and JSON stores
+    # NaN and infinity as null.
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _region_problems(regions: list[str]) -> list[str]:
+    import phonenumbers
+
+    if any(not region.strip() for region in regions):
+        return [f"phone_regions {regions!r} has an empty entry; write region codes separated by commas, e.g. US,GB."]
+    unknown = [region for region in regions if region not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        return [f"phone_regions has unknown region codes {unknown}; use two-letter ISO 3166 codes that "
+                "the phonenumbers library supports, in capitals, e.g. US,GB,DE."]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +178,17 @@ def settings_from_dict(values: dict[str, Any]) -> PipelineSettings:
 def load_settings(workspace: Workspace) -> PipelineSettings:
     """Return the workspace's pipeline settings (the defaults when none are stored)."""
     return settings_from_dict(workspace.get_setting(SETTINGS_KEY, {}))
+
+
+def persona_name(workspace: Workspace) -> str | None:
+    """Return the display name (or, without one, the user name) of the persona in the stored
+    pipeline settings, or None when no persona is chosen or the author is not stored."""
+    persona_id = load_settings(workspace).persona_author_id
+    if persona_id is None:
+        return None
+    row = workspace.db.execute(
+        "SELECT coalesce(display_name, name) FROM authors WHERE id = ?", (persona_id,)).fetchone()
+    return row[0] if row else None
 
 
 def save_settings(workspace: Workspace, settings: PipelineSettings) -> None:

@@ -32,7 +32,7 @@ class BuildStats:
     windows_split: int = 0
     leading_assistant_turns: int = 0
     trailing_user_turns: int = 0
-    oversized_samples: int = 0
+    over_budget_exchanges: int = 0     # user/assistant pairs dropped because alone they exceed the token budget
     samples: int = 0
     turns: int = 0
     token_estimate: int = 0            # estimated tokens of all samples, system prompts included
@@ -95,8 +95,8 @@ def render_stats(stats: BuildStats) -> str:
     lines.append(f"Turns dropped to start on user and end on assistant: "
                  f"{stats.leading_assistant_turns:,} leading, {stats.trailing_user_turns:,} trailing")
     lines.append(f"Turns: {stats.turns:,}; estimated tokens: {stats.token_estimate:,}")
-    if stats.oversized_samples:
-        lines.append(f"Exchanges over the token budget (kept whole): {stats.oversized_samples:,}")
+    if stats.over_budget_exchanges:
+        lines.append(f"Exchanges dropped because alone they exceed the token budget: {stats.over_budget_exchanges:,}")
     lines.append(f"Review decisions kept: {stats.kept_decisions:,}; lost: {stats.lost_decisions:,}")
     lines += [f"Note: {note}" for note in stats.notes]
     return "\n".join(lines)

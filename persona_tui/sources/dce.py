@@ -278,15 +278,50 @@ def iter_streaming_batches(path: Path) -> Iterator[tuple[list[DceMessage], int]]
         json_start(file)
         reader = CountingReader(file)
         batch: list[dict] = []
+        count = 0
         try:
             for item in ijson.items(reader, "messages.item", use_float=True):
+                count += 1
                 batch.append(item)
                 if len(batch) >= STREAMING_BATCH:
                     yield convert_batch(path, batch), reader.bytes_read
                     batch = []
         except ijson.JSONError as error:
             raise invalid_json_error(path, error, reader.bytes_read) from error
-        yield convert_batch(path, batch), reader.bytes_read
+
+    # An export without messages is valid only when `messages` is an empty array, so a
+    # file with no messages is parsed once more to tell that from a missing key.
+    if count == 0:
+        check_messages_array(path)
+    yield convert_batch(path, batch), reader.bytes_read
+
+
+def check_messages_array(path: Path) -> None:
+    """Raise SourceError when the top-level `messages` is missing or not a JSON array."""
+    import ijson
+
+    found = None
+    with path.open("rb") as file:
+        json_start(file)
+        events = ijson.parse(file)
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key" and value == "messages":
+                found = next(events)[1]
+                break
+    if found == "start_array":
+        return
+    description = "missing" if found is None else f"not an array (it is {JSON_EVENT_NAMES.get(found, found)})"
+    raise SourceError(
+        f"{path}: the top-level 'messages' is {description}, so it is not a DiscordChatExporter "
+        "export. Export the channel again with DiscordChatExporter (-f Json)."
+    )
+
+
+# ijson's event for the first token of a value, by the name of that JSON type.
+JSON_EVENT_NAMES = {
+    "null": "null", "start_map": "an object", "boolean": "a boolean", "number": "a number",
+    "string": "a string",
+}
 
 
 def convert_batch(path: Path, items: list[dict]) -> list[DceMessage]:
@@ -297,6 +332,21 @@ def convert_batch(path: Path, items: list[dict]) -> list[DceMessage]:
             f"{path}: a message has an unexpected shape ({error}). The file may have been "
             "edited by hand; export the channel again with DiscordChatExporter."
         ) from error
+
+
+def invalid_utf8_position(path: Path, size: int) -> str:
+    """Return where the first invalid UTF-8 byte of a small file is, or "" for a large one."""
+    if size > LOCATE_ERROR_LIMIT_BYTES:
+        return ""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = error.start
+        line = data.count(b"\n", 0, byte) + 1
+        column = byte - (data.rfind(b"\n", 0, byte) + 1) + 1
+        return f"at line {line}, column {column} (byte {byte}, 0x{data[byte]:02x})"
+    return ""
 
 
 def invalid_json_error(path: Path, error: Exception, bytes_read: int | None) -> SourceError:
@@ -323,8 +373,12 @@ def invalid_json_error(path: Path, error: Exception, bytes_read: int | None) -> 
                 where = f"at line {line}, column {column} (byte {byte})"
 
     reason = str(error).splitlines()[0]
+    if "invalid bytes in UTF8" in str(error):
+        # ijson reports where its read buffer ended, not the bad byte, so find the byte.
+        where, reason = invalid_utf8_position(path, size), "invalid UTF-8"
     log.info("invalid JSON in %s %s: %s", path, where, reason)
+    where = f" {where}" if where else ""
     return SourceError(
-        f"{path}: invalid JSON {where} ({reason}). The file is damaged or was edited. "
+        f"{path}: invalid JSON{where} ({reason}). The file is damaged or was edited. "
         "Export the channel again with DiscordChatExporter."
     )

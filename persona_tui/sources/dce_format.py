@@ -14,6 +14,10 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from persona_tui.sources.records import AuthorRecord, ChannelRecord
+from persona_tui.sources.validate import (
+    MAX_SNOWFLAKE, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, TIMESTAMP_RANGE, InvalidValue, check_timestamp_ms,
+    parse_snowflake,
+)
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MILLISECOND = timedelta(milliseconds=1)
@@ -106,9 +110,9 @@ def channel_kind(channel_type: str | int) -> str:
 
 def channel_record(header: DceHeader) -> ChannelRecord:
     # DCE writes DMs and group DMs under a pseudo-guild with id "0" ("Direct Messages").
-    guild_id = int(header.guild.id)
+    guild_id = parse_snowflake(header.guild.id, "guild id")
     return ChannelRecord(
-        id=int(header.channel.id),
+        id=parse_snowflake(header.channel.id, "channel id"),
         kind=channel_kind(header.channel.type),
         name=header.channel.name,
         guild_id=guild_id or None,
@@ -128,36 +132,52 @@ def timestamp_ms(moment: datetime) -> int:
 
 
 def message_rows(
-    messages: list[DceMessage], channel_id: int, source_id: int, authors: dict[int, DceUser]
+    messages: list[DceMessage], channel_id: int, source_id: int, authors: dict[int, DceUser],
+    first_position: int = 1,
 ) -> list[tuple]:
     """Turn decoded messages into `messages` rows (MESSAGE_COLUMNS order) and collect their
     authors into `authors`, the latest occurrence winning since exports run oldest first.
 
-    This is the hot loop of the import, so it builds tuples directly instead of records.
+    Raise InvalidMessage for the first message with an id or timestamp that cannot be
+    stored; `first_position` is the 1-based position of `messages[0]` in the file.
+    This is the hot loop of the import, so it builds tuples directly instead of records
+    and explains a bad message only after the quick checks fail.
     """
     rows = []
-    for message in messages:
+    for index, message in enumerate(messages):
         author = message.author
-        author_id = int(author.id)
+        try:
+            message_id = int(message.id)
+            author_id = int(author.id)
+
+            # A reply is any message with a reference, whatever its type: DCE exports
+            # from 2023 mark replies 'Default'. A forward references a message without
+            # answering it, so it is not a reply.
+            reference = message.reference
+            reply_to = None
+            if reference is not None and reference.messageId is not None and reference.type != "Forward":
+                reply_to = int(reference.messageId)
+
+            moment = message.timestamp
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            timestamp = (moment - UNIX_EPOCH) // ONE_MILLISECOND
+
+            if not (
+                0 <= message_id <= MAX_SNOWFLAKE and 0 <= author_id <= MAX_SNOWFLAKE
+                and (reply_to is None or 0 <= reply_to <= MAX_SNOWFLAKE)
+                and MIN_TIMESTAMP_MS <= timestamp < MAX_TIMESTAMP_MS
+            ):
+                raise ValueError("out of range")
+        except (ValueError, OverflowError):
+            raise InvalidMessage(first_position + index, message, describe_invalid(message)) from None
+
         authors[author_id] = author
-
-        # A reply is any message with a reference, whatever its type: DCE exports
-        # from 2023 mark replies 'Default'. A forward references a message without
-        # answering it, so it is not a reply.
-        reference = message.reference
-        reply_to = None
-        if reference is not None and reference.messageId is not None and reference.type != "Forward":
-            reply_to = int(reference.messageId)
-
-        moment = message.timestamp
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-
         rows.append((
-            int(message.id),
+            message_id,
             channel_id,
             author_id,
-            (moment - UNIX_EPOCH) // ONE_MILLISECOND,
+            timestamp,
             str(message.type),
             message.content,
             len(message.attachments),
@@ -168,3 +188,27 @@ def message_rows(
             source_id,
         ))
     return rows
+
+
+class InvalidMessage(Exception):
+    """A message of an export with a value that cannot be stored."""
+
+    def __init__(self, position: int, message: DceMessage, reason: str) -> None:
+        super().__init__(f"message {position} (id {str(message.id)!r}): {reason}")
+        self.position = position
+
+
+def describe_invalid(message: DceMessage) -> str:
+    """Return why `message` failed the quick checks of `message_rows`, field by field."""
+    try:
+        parse_snowflake(message.id, "message id")
+        parse_snowflake(message.author.id, "author id")
+        reference = message.reference
+        if reference is not None and reference.messageId is not None:
+            parse_snowflake(reference.messageId, "reference.messageId")
+        check_timestamp_ms(timestamp_ms(message.timestamp), message.timestamp.isoformat())
+    except InvalidValue as invalid:
+        return str(invalid)
+    except OverflowError:
+        return f"the timestamp {message.timestamp.isoformat()} is out of range ({TIMESTAMP_RANGE})"
+    return "an id or the timestamp cannot be stored"

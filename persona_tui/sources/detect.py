@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+
 from persona_tui.sources.errors import SourceError
 
 SNIFF_BYTES = 64 * 1024
@@ -52,7 +54,18 @@ def detect_file(path: Path) -> DetectedSource:
             "package Discord e-mailed (the 'Request all of my Data' zip) and that it is complete."
         )
 
+    if is_utf16(head):
+        raise SourceError(
+            f"{path}: the file is encoded as UTF-16, but exports are UTF-8. Open it in a text "
+            "editor and save it as UTF-8, or export the channel again with DiscordChatExporter."
+        )
+
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not text and path.suffix.lower() == ".zip":
+        raise SourceError(
+            f"{path}: the zip is empty (0 bytes), probably an incomplete download. "
+            "Download the data package from Discord again."
+        )
     if not text:
         raise SourceError(
             f"{path}: the file is empty. Export the channel again with DiscordChatExporter (-f Json)."
@@ -65,6 +78,8 @@ def detect_file(path: Path) -> DetectedSource:
     if text.startswith(b"{"):
         if b'"guild"' in text and b'"channel"' in text:
             return DetectedSource(path, "dce")
+        if len(head) < SNIFF_BYTES:
+            check_json(path, head)
         raise SourceError(
             f"{path}: the JSON has no 'guild' and 'channel' keys, so it is not a "
             "DiscordChatExporter export. Export the channel with -f Json and import that file."
@@ -80,12 +95,43 @@ def detect_file(path: Path) -> DetectedSource:
     )
 
 
+def is_utf16(head: bytes) -> bool:
+    """Return whether `head` starts with a UTF-16 byte order mark or, lacking one, has the
+    NUL byte between ASCII characters that UTF-16 text has."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:256]
+    return len(sample) >= 4 and sample.count(0) * 3 >= len(sample)
+
+
+def check_json(path: Path, data: bytes) -> None:
+    """Raise SourceError with the line and column when `data`, a whole small file, is not
+    valid JSON."""
+    try:
+        msgspec.json.decode(data)
+    except msgspec.DecodeError as error:
+        found = re.search(r"\(byte (\d+)\)", str(error))
+        where = ""
+        if found:
+            byte = int(found.group(1))
+            line = data.count(b"\n", 0, byte) + 1
+            column = byte - (data.rfind(b"\n", 0, byte) + 1) + 1
+            where = f" at line {line}, column {column} (byte {byte})"
+        raise SourceError(
+            f"{path}: invalid JSON{where} ({error}). Export the channel again with "
+            "DiscordChatExporter (-f Json) and import that file."
+        ) from None
+
+
 def zip_has_package(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return any(PACKAGE_CHANNEL_FILE.match(name) for name in archive.namelist())
-    except zipfile.BadZipFile:
-        return False
+    except zipfile.BadZipFile as error:
+        raise SourceError(
+            f"{path}: the zip is damaged ({error}), probably an incomplete download. "
+            "Download the data package from Discord again."
+        ) from error
 
 
 def find_package_channel_files(folder: Path) -> list[Path]:
@@ -116,10 +162,19 @@ def detect_paths(path: Path) -> list[DetectedSource]:
         raise SourceError(f"{path}: no such file or folder. Check the path.")
     if path.is_file():
         return [DetectedSource(path, "file")]
+    if not path.is_dir():
+        raise SourceError(
+            f"{path}: not a regular file or folder (a pipe, device or socket). "
+            "Import a DiscordChatExporter .json file, a folder of them, or the data package."
+        )
 
     if find_package_channel_files(path):
         return [DetectedSource(path, "package")]
-    files = sorted((child for child in path.rglob("*.json") if child.is_file()), key=partition_order)
+    # Match the extension in any case, so `DM.JSON` copied from Windows is imported too.
+    files = sorted(
+        (child for child in path.rglob("*") if child.suffix.lower() == ".json" and child.is_file()),
+        key=partition_order,
+    )
     if not files:
         raise SourceError(
             f"{path}: no .json export and no data package messages folder found in the folder. "

@@ -179,7 +179,6 @@ async def fetch_with_token(workspace: Any, token: str, channel_ids: list[int], *
     import discord
 
     client = discord.Client(intents=discord.Intents.default())
-    results = []
     async with client:
         try:
             await client.login(token)
@@ -187,6 +186,16 @@ async def fetch_with_token(workspace: Any, token: str, channel_ids: list[int], *
             raise FetchError(
                 "Discord rejected the bot token (401 Unauthorized). Store a valid token and try again."
             ) from None
-        for channel_id in channel_ids:
-            results.append(await fetch_channel_history(client, workspace, channel_id, progress=progress))
+        results = await fetch_channels(client, workspace, channel_ids, progress=progress)
     return results
+
+
+async def fetch_channels(client: Any, workspace: Any, channel_ids: list[int], *, progress=None) -> list[FetchResult]:
+    """Fetch each channel in turn with a logged-in `client`.
+
+    `progress` receives each channel's running count of messages read.
+    """
+    return [
+        await fetch_channel_history(client, workspace, channel_id, progress=progress)
+        for channel_id in channel_ids
+    ]

@@ -19,7 +19,7 @@ from persona_tui.gc_pause import cyclic_gc_paused
 from persona_tui.sources.checksum import AlreadyImported, BackgroundChecksum, NewFileGate
 from persona_tui.sources.catalog import AuthorSummary, SourceSummary, list_authors, list_sources
 from persona_tui.sources.dce import DceExport, LayoutMismatch, read_indented, read_streaming
-from persona_tui.sources.dce_format import author_record, channel_record, message_rows
+from persona_tui.sources.dce_format import InvalidMessage, author_record, channel_record, message_rows
 from persona_tui.sources.detect import DetectedSource, detect_file, detect_paths
 from persona_tui.sources.errors import SourceError
 from persona_tui.sources.package import PackageFiles, locate, package_checksum, package_rows
@@ -27,6 +27,7 @@ from persona_tui.sources.store import (
     add_source_counts, insert_message_rows, insert_source, message_indexes_deferred, set_source_checksum,
     upsert_authors, upsert_channels,
 )
+from persona_tui.sources.validate import InvalidValue
 from persona_tui.workspace import Workspace
 
 __all__ = [
@@ -42,6 +43,12 @@ ProgressCallback = Callable[[int, int, str], None]
 ONE_SIDED_NOTE = (
     "one-sided: a data package holds only the account owner's messages and no replies, "
     "so samples need another source (a DiscordChatExporter export or a fetch) for the other side"
+)
+
+
+EXPORT_AGAIN = (
+    "The file is damaged or was edited; export the channel again with DiscordChatExporter "
+    "(nothing from this file was imported)"
 )
 
 
@@ -122,7 +129,8 @@ def import_paths(
         try:
             planned.extend(detect_paths(path))
         except SourceError as error:
-            log.warning("%s", error)
+            # The report prints the error, so the log keeps it below WARNING to show it once.
+            log.info("%s", error)
             report.sources.append(record_failure(workspace, path, "unknown", None, None, str(error)))
 
     sizes = [planned_size(source) for source in planned]
@@ -150,7 +158,7 @@ def planned_size(source: DetectedSource) -> int:
         return source.path.stat().st_size
     return sum(
         path.stat().st_size for path in source.path.rglob("messages.*")
-        if path.suffix in (".json", ".csv") and path.is_file()
+        if path.suffix.lower() in (".json", ".csv") and path.is_file()
     )
 
 
@@ -186,12 +194,29 @@ def import_one(
         log.info("import of %s cancelled; rolled back", path)
         return SourceResult(str(path), kind, "cancelled", note="cancelled; nothing from this file was stored")
     except SourceError as error:
-        log.warning("import of %s failed: %s", path, error)
+        # The report prints the error, so the log keeps it below WARNING to show it once.
+        log.info("import of %s failed: %s", path, error)
         return record_failure(workspace, path, kind, checksum_or_none(checksum), size, str(error))
+    except RecursionError:
+        # A JSON value nested thousands of levels deep exhausts the parser's recursion.
+        message = (
+            f"{path}: a JSON value is nested too deeply to read, so the file is damaged or was "
+            "crafted. Export the channel again; nothing from this file was imported."
+        )
+        log.info("%s", message)
+        return record_failure(workspace, path, kind, checksum_or_none(checksum), size, message)
+    except MemoryError:
+        message = (
+            f"{path}: the file needs more memory than is available to import. Split the export "
+            "(DiscordChatExporter --partition) and import the parts; nothing from this file was imported."
+        )
+        log.info("%s", message)
+        return record_failure(workspace, path, kind, checksum_or_none(checksum), size, message)
     except (OSError, ValueError, sqlite3.IntegrityError) as error:
         # A value that passed decoding but is still unusable, such as an id that is not a
         # number, or a file that became unreadable mid-run.
-        log.warning("import of %s failed: %s", path, error, exc_info=True)
+        log.info("import of %s failed: %s", path, error)
+        log.debug("traceback of the failed import of %s", path, exc_info=True)
         message = f"{path}: cannot import ({error}). Check the file, or export it again."
         return record_failure(workspace, path, kind, checksum_or_none(checksum), size, message)
     finally:
@@ -249,13 +274,13 @@ def import_dce(
         # to here and is read again by the streaming reader.
         db.execute("SAVEPOINT indented_layout")
         try:
-            read, new = store_export(db, read_indented(path), gate, source_id, size, on_progress, check_cancel)
+            read, new = store_export(db, path, read_indented(path), gate, source_id, size, on_progress, check_cancel)
             db.execute("RELEASE indented_layout")
         except LayoutMismatch as mismatch:
             log.info("%s is not in DCE's indented layout (%s); reading it with the streaming parser", path, mismatch)
             db.execute("ROLLBACK TO indented_layout")
             db.execute("RELEASE indented_layout")
-            read, new = store_export(db, read_streaming(path), gate, source_id, size, on_progress, check_cancel)
+            read, new = store_export(db, path, read_streaming(path), gate, source_id, size, on_progress, check_cancel)
 
         # Outside the savepoint, which a layout mismatch rolls back after the gate passed.
         set_source_checksum(db, source_id, checksum.result())
@@ -267,6 +292,7 @@ def import_dce(
 
 def store_export(
     db: sqlite3.Connection,
+    path: Path,
     export: DceExport,
     gate: NewFileGate,
     source_id: int,
@@ -274,8 +300,14 @@ def store_export(
     on_progress: Callable[[int, int], None],
     check_cancel: Callable[[], None],
 ) -> tuple[int, int]:
-    """Store every batch of an export and return (messages read, new messages)."""
-    channel = channel_record(export.header)
+    """Store every batch of an export and return (messages read, new messages).
+
+    Raise SourceError naming the message when an id or a timestamp cannot be stored.
+    """
+    try:
+        channel = channel_record(export.header)
+    except InvalidValue as invalid:
+        raise SourceError(f"{path}: {invalid}. {EXPORT_AGAIN}") from None
     upsert_channels(db, [channel])
 
     # NOTE: decoding in a second thread while this one inserts measured no faster (178k
@@ -284,7 +316,10 @@ def store_export(
     read = new = 0
     for messages, done_bytes in gate.hold(export.batches):
         check_cancel()
-        rows = message_rows(messages, channel.id, source_id, authors)
+        try:
+            rows = message_rows(messages, channel.id, source_id, authors, first_position=read + 1)
+        except InvalidMessage as invalid:
+            raise SourceError(f"{path}: {invalid}. {EXPORT_AGAIN}") from None
         new += insert_message_rows(db, rows)
         read += len(rows)
         on_progress(done_bytes, size)

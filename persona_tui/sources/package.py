@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import logging
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import msgspec
 
@@ -28,6 +28,7 @@ from persona_tui.sources.dce_format import channel_kind
 from persona_tui.sources.detect import PACKAGE_CHANNEL_FILE
 from persona_tui.sources.errors import SourceError
 from persona_tui.sources.records import AuthorRecord, ChannelRecord
+from persona_tui.sources.validate import InvalidValue, check_timestamp_ms, parse_snowflake
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,11 @@ UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MILLISECOND = timedelta(milliseconds=1)
 
 CSV_COLUMNS = ("ID", "Timestamp", "Contents", "Attachments")
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+# A CSV line longer than this is damaged: messages are at most 4,000 characters.
+MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
 class PackageMessage(msgspec.Struct):
@@ -60,6 +66,39 @@ class PackageUser(msgspec.Struct):
     global_name: str | None = None
 
 
+# Zip members are read whole (JSON) or row by row (CSV), and the rows of one channel are
+# held until they are stored, so an unpacked member must fit in memory. The message files
+# of one channel in real packages are a few MB to tens of MB.
+# NOTE: both limits are estimates, not measured on the largest real packages.
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+
+# Deflate packs chat text about 3 to 10 times; above this ratio a member is a zip bomb.
+# Small members are exempt, because a tiny repetitive file can compress far better.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+
+
+def check_member_size(path: Path, info: zipfile.ZipInfo) -> None:
+    """Raise SourceError for a zip member too large or too compressed to unpack safely.
+
+    zipfile stops reading a member at the size its header declares, so checking the
+    declared size bounds what is unpacked."""
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise SourceError(
+            f"{path}: {info.filename} unpacks to {info.file_size} bytes, more than the "
+            f"{MAX_MEMBER_BYTES} bytes allowed for one file. A Discord data package never "
+            "holds a messages file that large; download the package from Discord again."
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+        raise SourceError(
+            f"{path}: {info.filename} is compressed {ratio:.0f} to 1 ({info.compress_size} bytes "
+            f"unpacking to {info.file_size}), more than the {MAX_COMPRESSION_RATIO} to 1 real "
+            "message files reach, so the zip is damaged or a zip bomb. Download the package "
+            "from Discord again."
+        )
+
+
 class PackageFiles:
     """The files of a package folder or zip, by their '/'-separated relative names."""
 
@@ -79,11 +118,22 @@ class PackageFiles:
         self.name_set = set(self.names)
 
     def read(self, name: str) -> bytes:
+        with self.open(name) as stream:
+            try:
+                return stream.read()
+            except (OSError, zipfile.BadZipFile) as error:
+                raise SourceError(f"{self.path}: cannot read {name} ({error}).") from error
+
+    def open(self, name: str) -> BinaryIO:
+        """Open one file for reading in binary mode. Raise SourceError when a zip member
+        would unpack to more than MAX_MEMBER_BYTES or is compressed like a zip bomb."""
         try:
-            if self.archive is not None:
-                return self.archive.read(name)
-            return (self.path / name).read_bytes()
-        except (OSError, zipfile.BadZipFile) as error:
+            if self.archive is None:
+                return (self.path / name).open("rb")
+            info = self.archive.getinfo(name)
+            check_member_size(self.path, info)
+            return self.archive.open(info)
+        except (OSError, zipfile.BadZipFile, KeyError) as error:
             raise SourceError(f"{self.path}: cannot read {name} ({error}).") from error
 
     def size(self, name: str) -> int:
@@ -127,7 +177,13 @@ def locate(files: PackageFiles) -> PackageLayout:
              if f"{folder}/{candidate}" in files.name_set),
             None,
         )
-        channels.append(PackageChannel(folder, int(match.group("channel")), messages_file))
+        try:
+            channel_id = parse_snowflake(match.group("channel"), "channel id")
+        except InvalidValue as invalid:
+            raise SourceError(
+                f"{files.path}: the folder {folder}: {invalid}. Import the original package Discord sent."
+            ) from None
+        channels.append(PackageChannel(folder, channel_id, messages_file))
 
     if not channels:
         raise SourceError(
@@ -171,8 +227,9 @@ def find_owner(files: PackageFiles, roots: set[str]) -> AuthorRecord:
         try:
             data = files.read(name) if name in files.name_set else Path(name).read_bytes()
             user = msgspec.json.decode(data, type=PackageUser)
-            return AuthorRecord(id=int(user.id), name=user.username, display_name=user.global_name)
-        except (msgspec.DecodeError, msgspec.ValidationError, ValueError, OSError) as error:
+            owner_id = parse_snowflake(user.id, "user id")
+            return AuthorRecord(id=owner_id, name=user.username, display_name=user.global_name)
+        except (msgspec.DecodeError, msgspec.ValidationError, InvalidValue, OSError) as error:
             log.warning("skipping %s in %s: %s", name, files.path, error)
 
     raise SourceError(
@@ -195,20 +252,31 @@ def read_channel(files: PackageFiles, channel: PackageChannel, labels: dict[str,
         id=channel.channel_id,
         kind=channel_kind(decoded.type),
         name=decoded.name or labels.get(str(channel.channel_id)),
-        guild_id=int(guild_id) if guild_id is not None and str(guild_id).isdigit() else None,
+        guild_id=guild_snowflake(guild_id),
         guild_name=guild.get("name"),
     )
 
 
-def parse_snowflake(value: int | str, where: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit():
+def guild_snowflake(value: object) -> int | None:
+    """Return the guild id of a channel.json, or None when it is missing or unusable,
+    because the channel's messages can be imported without it."""
+    if value is None:
+        return None
+    try:
+        return parse_snowflake(value, "guild id")
+    except InvalidValue as invalid:
+        log.info("ignoring the guild id of a channel: %s", invalid)
+        return None
+
+
+def parse_message_id(value: int | str, where: str) -> int:
+    try:
+        return parse_snowflake(value, "message ID")
+    except InvalidValue as invalid:
         raise SourceError(
-            f"{where}: the message ID {text!r} is not a Discord id. A spreadsheet program "
-            "probably rounded the ids (7.73264E+18) when the file was saved; import the "
-            "original file from the package Discord sent."
-        )
-    return int(text)
+            f"{where}: {invalid}. A spreadsheet program may have rounded the ids (7.73264E+18) "
+            "when the file was saved; import the original file from the package Discord sent."
+        ) from None
 
 
 def parse_timestamp_ms(value: str, where: str) -> int:
@@ -219,7 +287,12 @@ def parse_timestamp_ms(value: str, where: str) -> int:
         raise SourceError(f"{where}: the timestamp {value!r} is not a date and time.") from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return (moment - UNIX_EPOCH) // ONE_MILLISECOND
+    try:
+        return check_timestamp_ms((moment - UNIX_EPOCH) // ONE_MILLISECOND, value.strip())
+    except InvalidValue as invalid:
+        raise SourceError(
+            f"{where}: {invalid}. Import the original file from the package Discord sent."
+        ) from None
 
 
 def read_messages(
@@ -227,11 +300,14 @@ def read_messages(
 ) -> Iterator[tuple[int, int, str, int]]:
     """Yield (id, timestamp_ms, content, attachment_count) for each message of one file."""
     where = f"{files.path}: {name}"
-    data = files.read(name)
-    if name.endswith(".json"):
-        yield from read_messages_json(data, where)
-    else:
-        yield from read_messages_csv(data, where)
+    with files.open(name) as stream:
+        try:
+            if name.endswith(".json"):
+                yield from read_messages_json(stream.read(), where)
+            else:
+                yield from read_messages_csv(stream, where)
+        except zipfile.BadZipFile as error:
+            raise SourceError(f"{where}: the zip is damaged ({error}). Download the package again.") from error
 
 
 def read_messages_json(data: bytes, where: str) -> Iterator[tuple[int, int, str, int]]:
@@ -248,17 +324,39 @@ def read_messages_json(data: bytes, where: str) -> Iterator[tuple[int, int, str,
     for position, message in enumerate(messages, start=1):
         message_where = f"{where}, message {position}"
         yield (
-            parse_snowflake(message.ID, message_where),
+            parse_message_id(message.ID, message_where),
             parse_timestamp_ms(message.Timestamp, message_where),
             message.Contents,
             len(message.Attachments.split()),
         )
 
 
-def read_messages_csv(data: bytes, where: str) -> Iterator[tuple[int, int, str, int]]:
-    # newline="" lets the csv module see the newlines inside quoted fields (code blocks).
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+def decoded_lines(stream: BinaryIO, where: str) -> Iterator[str]:
+    """Yield the lines of a UTF-8 file one by one, raising SourceError that names the line
+    of an invalid byte or of a line longer than MAX_LINE_BYTES."""
+    for number, line in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), start=1):
+        if len(line) > MAX_LINE_BYTES:
+            raise SourceError(
+                f"{where}, line {number}: the line is longer than {MAX_LINE_BYTES} bytes, so the "
+                "file is damaged. Import the original file from the package Discord sent."
+            )
+        if number == 1:
+            line = line.removeprefix(UTF8_BOM)
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SourceError(
+                f"{where}, line {number}: byte {error.start + 1} of the line "
+                f"({line[error.start:error.start + 1].hex()}) is not valid UTF-8. Discord writes "
+                "UTF-8, so the file was re-saved in another encoding (a spreadsheet program "
+                "saves Latin-1); import the original file from the package Discord sent."
+            ) from None
+
+
+def read_messages_csv(stream: BinaryIO, where: str) -> Iterator[tuple[int, int, str, int]]:
+    # Each line keeps its line ending, so the csv module reads the newlines inside quoted
+    # fields (code blocks), as with newline="".
+    reader = csv.reader(decoded_lines(stream, where))
     header = next(reader, None)
     if header is None:
         return
@@ -271,15 +369,26 @@ def read_messages_csv(data: bytes, where: str) -> Iterator[tuple[int, int, str, 
         )
     position = {column: columns.index(column) for column in CSV_COLUMNS if column in columns}
 
-    for row in reader:
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            raise SourceError(
+                f"{where}, line {start_line}: the row starting here cannot be read ({error}); "
+                "a quote that is never closed makes the rest of the file one field. Import "
+                "the original file from the package Discord sent."
+            ) from None
+        if row is None:
+            return
         if not row:
             continue
-        line_where = f"{where}, line {reader.line_num}"
+        line_where = f"{where}, line {start_line}"
         if len(row) < len(columns):
             raise SourceError(f"{line_where}: the row has {len(row)} fields, the header {len(columns)}.")
         attachments = row[position["Attachments"]] if "Attachments" in position else ""
         yield (
-            parse_snowflake(row[position["ID"]], line_where),
+            parse_message_id(row[position["ID"]], line_where),
             parse_timestamp_ms(row[position["Timestamp"]], line_where),
             row[position["Contents"]],
             len(attachments.split()),

@@ -81,7 +81,7 @@ class PreflightReport:
             lines.append("format: every line passes Together's conversational rules")
         if self.findings:
             lines.append(f"personal data: {len(self.findings)} possible items remain; confirm before uploading")
-            lines += [f"  {item.file} line {item.line}: {item.kind} {item.text!r}" for item in self.findings]
+            lines += [f"  {item.file} line {item.line}: {item.kind} {_shown_text(item)!r}" for item in self.findings]
         else:
             lines.append("personal data: none found")
         if self.price is not None:
@@ -132,3 +132,11 @@ def run_preflight(workspace: Workspace, train_path: Path, validation_path: Path 
             n_epochs=settings.n_epochs, n_evals=settings.n_evals, lora_rank=settings.lora_rank,
         )
     return report
+
+
+def _shown_text(finding: Finding) -> str:
+    """Return a finding's text as the listing shows it: a secret masked, so the preflight
+    report never prints a key in full, and any other kind as found, for the user to judge."""
+    from persona_tui.secrets import mask
+
+    return mask(finding.text) if finding.kind == "secret" else finding.text

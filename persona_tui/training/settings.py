@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from persona_tui.training.catalog import CatalogEntry
+
+# The output model name ends with the suffix, so it keeps to the characters of Together's
+# model names; a leading letter or digit rules out '.', '..' and '-x'.
+SUFFIX_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+MAX_SUFFIX_LENGTH = 40
 
 
 @dataclass(slots=True)
@@ -80,13 +86,34 @@ def settings_problems(settings: TrainingSettings, entry: CatalogEntry | None, *,
     low, high = entry.min_learning_rate, entry.max_learning_rate
     if low is not None and high is not None and not low <= settings.learning_rate <= high:
         problems.append(f"learning rate {settings.learning_rate:g} is outside {low:g}..{high:g} for {entry.model}.")
-    if settings.suffix and len(settings.suffix) > 40:
-        problems.append(f"suffix {settings.suffix!r} is longer than 40 characters.")
-    if settings.early_stopping:
+    if settings.lora_alpha is not None and settings.lora_alpha < 1:
+        problems.append(f"LoRA alpha {settings.lora_alpha} must be at least 1 (the default is twice the rank).")
+    if settings.n_evals < 0:
+        problems.append(f"evaluations {settings.n_evals} must be 0 or more.")
+    if settings.n_checkpoints < 1:
+        problems.append(f"checkpoints {settings.n_checkpoints} must be at least 1.")
+    problems.extend(suffix_problems(settings.suffix))
+    if settings.early_stopping and settings.early_stopping_patience < 1:
+        problems.append(f"early stopping patience {settings.early_stopping_patience} must be at least 1 evaluation.")
+    elif settings.early_stopping:
         # The SDK requires n_evals >= patience + warmup evaluations (1) + 1.
         needed = settings.early_stopping_patience + 2
         if not has_validation:
             problems.append("early stopping needs a validation file; export one or turn early stopping off.")
         elif settings.n_evals < needed:
             problems.append(f"early stopping with patience {settings.early_stopping_patience} needs at least {needed} evaluations.")
+    return problems
+
+
+def suffix_problems(suffix: str | None) -> list[str]:
+    """Return what is wrong with a model-name suffix: Together's output model names allow
+    letters, digits, '-', '_' and '.', and this app keeps the suffix to 40 characters."""
+    if not suffix:
+        return []
+    problems = []
+    if len(suffix) > MAX_SUFFIX_LENGTH:
+        problems.append(f"suffix {suffix!r} is longer than {MAX_SUFFIX_LENGTH} characters.")
+    if not SUFFIX_CHARACTERS.fullmatch(suffix):
+        problems.append(f"suffix {suffix!r} is invalid: it must start with an ASCII letter or digit and contain "
+                        "only letters, digits, '-', '_' and '.', e.g. alice-v2.")
     return problems

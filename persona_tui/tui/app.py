@@ -65,7 +65,9 @@ class PersonaApp(App):
         self.mounted_tabs: dict[str, Widget] = {}
 
     def describe_workspace(self) -> str:
-        persona = self.workspace.get_setting("persona_name")
+        from persona_tui.pipeline.settings import persona_name
+
+        persona = persona_name(self.workspace)
         persona_text = f"persona: {persona}" if persona else "no persona chosen"
         return f"{self.workspace_label or self.workspace.root} · {persona_text}"
 

@@ -7,7 +7,7 @@ import pytest
 
 from persona_tui.cli import main
 from persona_tui.pipeline.build import build_samples
-from persona_tui.pipeline.dataset import DatasetError, export_dataset
+from persona_tui.pipeline.dataset import DatasetError, describe_dataset, export_dataset
 from persona_tui.pipeline.sample import Turn
 from persona_tui.pipeline.sample_store import list_rows, save_edited_turns, set_status
 from persona_tui.pipeline.settings import PipelineSettings, save_settings
@@ -63,6 +63,9 @@ def test_rejected_left_out_and_edits_used(workspace, store, tmp_path):
     assert contents == [["q0", "a0"], ["q2 edited", "a2 edited"], ["q3", "a3"], ["q4", "a4"]]
     assert result.rejected_count == 1
     assert result.train_count == 4
+    # keys[2] is edited but still unreviewed, like keys[0], keys[3] and keys[4].
+    assert result.unreviewed_count == 4
+    assert "Included 4 samples nobody reviewed" in describe_dataset(result)
 
 
 def test_invalid_edit_left_out_and_reported(workspace, store, tmp_path):

@@ -48,6 +48,12 @@ HITS = [
     ("key sk-proj-abcdefghijklmnopqrstuvwx", "sk-proj-abcdefghijklmnopqrstuvwx", "secret"),
     ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "secret"),
     ("aws AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE", "secret"),
+    ("my key tgp_FAKE_0123456789abcdef ok", "tgp_FAKE_0123456789abcdef", "secret"),
+    ("tgp_v1_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_ab", "tgp_v1_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_ab", "secret"),
+    ("hf token hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", "secret"),
+    ("glpat-abcdefghij0123456789 is the gitlab one", "glpat-abcdefghij0123456789", "secret"),
+    ("stripe sk_live_abcdefghij0123456789", "sk_live_abcdefghij0123456789", "secret"),
+    ("rk_test_abcdefghij0123456789", "rk_test_abcdefghij0123456789", "secret"),
 ]
 
 # Text that looks like personal data and is not: none of it may change.

@@ -68,3 +68,27 @@ def test_train_without_dataset_explains(workspace, capsys):
     code = main(["-w", str(workspace.root), "train", "--model", "Qwen/Qwen3.5-9B", "--yes"])
     assert code == 1
     assert "No dataset has been exported yet" in capsys.readouterr().err
+
+
+def test_train_settles_interrupted_launch(sandbox_workspace, sandbox, dataset, capsys):
+    # A launch that died after recording its intent but before Together created a job.
+    stale = job_store.record_intent(
+        sandbox_workspace, model="Qwen/Qwen3.5-9B", suffix="old", settings={},
+        train_file_id="file-never-uploaded", validation_file_id=None, sandbox=True,
+    )
+    root = str(sandbox_workspace.root)
+    assert main(["-w", root, "train", "--model", "Qwen/Qwen3.5-9B", "--train-file", str(dataset[0]),
+                 "--validation-file", str(dataset[1]), "--yes"]) == 0
+
+    output = capsys.readouterr().out
+    assert "A launch of Qwen/Qwen3.5-9B was interrupted before Together created a job" in output
+    assert job_store.job_by_intent(sandbox_workspace, stale.intent_key).status == "failed"
+    assert len(fine_tunes_state(sandbox.state)["jobs"]) == 1
+
+
+def test_follow_hint_names_workspace(sandbox_workspace, sandbox, dataset, capsys):
+    root = str(sandbox_workspace.root)
+    assert main(["-w", root, "train", "--model", "Qwen/Qwen3.5-9B", "--train-file", str(dataset[0]),
+                 "--validation-file", str(dataset[1]), "--yes"]) == 0
+    job_id = next(iter(fine_tunes_state(sandbox.state)["jobs"]))
+    assert f"Follow it with: persona-tui -w {root} watch {job_id}" in capsys.readouterr().out

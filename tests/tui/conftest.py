@@ -4,6 +4,7 @@ import pytest
 
 from persona_tui.pipeline.sample import Redaction, Sample, Turn, sample_key
 from persona_tui.pipeline.sample_store import replace_samples
+from persona_tui.pipeline.settings import PipelineSettings, save_settings
 
 HOUR_MS = 3_600_000
 # 2023-11-14 22:13:20 UTC.
@@ -41,7 +42,10 @@ def hand_made_samples() -> list[Sample]:
 def review_workspace(workspace):
     """The workspace with the six samples, persona 'Ana', opening on the Inspect tab."""
     replace_samples(workspace, hand_made_samples())
-    workspace.set_setting("persona_name", "Ana")
+    # The persona is the pipeline setting, and its name comes from the authors table.
+    with workspace.transaction() as db:
+        db.execute("INSERT INTO authors(id, name, display_name, is_bot) VALUES (1, 'ana', 'Ana', 0)")
+    save_settings(workspace, PipelineSettings(persona_author_id=1))
     workspace.set_setting("tui_active_tab", "inspect")
     return workspace
 

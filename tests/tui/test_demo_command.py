@@ -6,6 +6,7 @@ from persona_tui.cli import build_parser
 from persona_tui.cli.demo import prepare_demo_workspace
 from persona_tui.demo import DEMO_PERSONA_ID
 from persona_tui.pipeline.sample_store import count_samples
+from persona_tui.pipeline.settings import load_settings, persona_name
 
 
 def test_demo_workspace_is_ready(tmp_path):
@@ -16,8 +17,8 @@ def test_demo_workspace_is_ready(tmp_path):
         persona_names = {m["author"].get("nickname") or m["author"]["name"]
                          for m in messages if int(m["author"]["id"]) == DEMO_PERSONA_ID}
 
-        assert workspace.get_setting("persona_author_id") == DEMO_PERSONA_ID
-        assert {workspace.get_setting("persona_name")} == persona_names
+        assert load_settings(workspace).persona_author_id == DEMO_PERSONA_ID
+        assert {persona_name(workspace)} == persona_names
         assert count_samples(workspace) > 0
     finally:
         workspace.close()

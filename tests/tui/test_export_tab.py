@@ -5,6 +5,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
+from persona_tui.pipeline.settings import load_settings, persona_name
 from persona_tui.tui.app import PersonaApp
 from persona_tui.tui.screens.export import ExportTab
 from persona_tui.tui.widgets.path_suggester import complete_path
@@ -62,9 +63,9 @@ async def test_path_input_imports_and_persona(workspace, samples_dir):
         chosen_name = table_rows(pilot.app, "#authors")[1][0]
 
         assert chosen_name.startswith("★ ")
-        assert workspace.get_setting("persona_name") == chosen_name.removeprefix("★ ")
-        assert workspace.get_setting("persona_author_id") == int(authors.coordinate_to_cell_key((1, 0)).row_key.value)
-        assert pilot.app.sub_title.endswith(f"persona: {workspace.get_setting('persona_name')}")
+        assert persona_name(workspace) == chosen_name.removeprefix("★ ")
+        assert load_settings(workspace).persona_author_id == int(authors.coordinate_to_cell_key((1, 0)).row_key.value)
+        assert pilot.app.sub_title.endswith(f"persona: {chosen_name.removeprefix('★ ')}")
 
 
 async def test_reimport_adds_nothing(workspace, samples_dir):

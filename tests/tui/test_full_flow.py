@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 
 from persona_tui.demo import DEMO_PERSONA_ID, demo_export
 from persona_tui.pipeline.sample_store import count_samples, list_rows, load_sample
+from persona_tui.pipeline.settings import load_settings
 from persona_tui.tui.app import PersonaApp
 from persona_tui.tui.widgets.sample_list import SampleList
 
@@ -42,7 +43,7 @@ async def test_demo_import_build_review(workspace, tmp_path):
         authors.focus()
         await pilot.press(*["down"] * author_ids.index(DEMO_PERSONA_ID), "enter")
         await pilot.pause()
-        assert workspace.get_setting("persona_author_id") == DEMO_PERSONA_ID
+        assert load_settings(workspace).persona_author_id == DEMO_PERSONA_ID
         await pilot.press("b")
         await finish_work(pilot)
 

@@ -235,7 +235,7 @@ async def test_help_lists_every_inspect_key(review_workspace):
         for binding in InspectTab.BINDINGS + SampleList.BINDINGS:
             assert binding.description in descriptions, binding.description
         assert ("/", "Search", "InspectTab") in pilot.app.screen.rows
-        assert ("↓ j", "Next", "SampleList") in pilot.app.screen.rows
+        assert ("↓ / j", "Next", "SampleList") in pilot.app.screen.rows
 
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, HelpScreen)

@@ -1,4 +1,4 @@
-"""Snapshots of the Export and Inspect tabs and the help screen at 80x24 on the demo
+"""Snapshots of every tab and the help screen at 80x24 on the demo
 workspace. The header shows a fixed label instead of the temporary
 workspace path, and notifications are cleared, so the pictures do not change between runs."""
 
@@ -42,3 +42,20 @@ def test_help_snapshot(snap_compare, demo_workspace):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=TERMINAL, run_before=open_help)
+
+
+# The Train, Chat and Bot tabs on the demo workspace before any job, chat or bot run. The
+# fixtures point Together at a closed loopback port, so the Train tab shows its catalogue
+# error, which is the same on every run.
+
+
+def test_train_tab_snapshot(snap_compare, demo_workspace):
+    assert snap_compare(demo_app(demo_workspace, "train"), terminal_size=TERMINAL, run_before=settle)
+
+
+def test_chat_tab_snapshot(snap_compare, demo_workspace):
+    assert snap_compare(demo_app(demo_workspace, "chat"), terminal_size=TERMINAL, run_before=settle)
+
+
+def test_bot_tab_snapshot(snap_compare, demo_workspace):
+    assert snap_compare(demo_app(demo_workspace, "bot"), terminal_size=TERMINAL, run_before=settle)

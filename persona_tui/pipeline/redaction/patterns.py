@@ -19,12 +19,16 @@ DIGIT_TRIGGER = re.compile(r"\d")
 AT_SIGN_TRIGGER = re.compile("@")
 LINK_TRIGGERS = (re.compile("http"), re.compile("discord"))
 SPELLED_AT_TRIGGER = re.compile(r"[ (\[{]at[ )\]}]")
-SECRET_TRIGGER = re.compile(r"sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|AIza|\.[\w-]{6}\.")
+SECRET_TRIGGER = re.compile(
+    r"sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|AIza|\.[\w-]{6}\.|tgp_|hf_|glpat-|[rs]k_(?:live|test)_"
+)
 
 # Tokens with a recognisable shape. Discord bot tokens are three base64url parts, and the
 # first part encodes the bot's id. The others start with a published prefix: OpenAI
 # (`sk-`, `sk-proj-`), Anthropic (`sk-ant-`), GitHub (`ghp_` and friends, `github_pat_`),
-# Slack (`xox?-`), AWS access key ids (`AKIA`) and Google API keys (`AIza`).
+# Slack (`xox?-`), AWS access key ids (`AKIA`), Google API keys (`AIza`), Together AI
+# (`tgp_`), Hugging Face (`hf_`), GitLab personal access tokens (`glpat-`) and Stripe
+# secret and restricted keys (`sk_live_`, `rk_test_` and so on).
 SECRET = re.compile(
     r"(?<![\w-])(?:"
     r"[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"
@@ -34,6 +38,10 @@ SECRET = re.compile(
     r"|xox[abposr]-[A-Za-z0-9-]{10,}"
     r"|AKIA[0-9A-Z]{16}"
     r"|AIza[0-9A-Za-z_-]{35}"
+    r"|tgp_[A-Za-z0-9_-]{16,}"
+    r"|hf_[A-Za-z0-9]{30,}"
+    r"|glpat-[A-Za-z0-9_-]{20,}"
+    r"|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}"
     r")(?![\w-])"
 )
 

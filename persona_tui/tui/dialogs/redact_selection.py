@@ -31,6 +31,7 @@ class RedactSelection(ModalScreen[tuple[int, int, str] | None]):
     RedactSelection TextArea { height: 1fr; }
     RedactSelection OptionList { height: 6; }
     RedactSelection #redact-status { color: $text-muted; }
+    RedactSelection Label { width: 100%; }
     """
 
     def __init__(self, text: str) -> None:
@@ -39,7 +40,8 @@ class RedactSelection(ModalScreen[tuple[int, int, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Select the text (shift+arrows), Tab to the kinds, Enter to redact, Esc to cancel")
+            yield Label("Select the text (shift+arrows), Tab to the kinds, Enter to redact, Esc to cancel",
+                        id="redact-hint")
             yield TextArea(self.text, id="redact-text", read_only=True, soft_wrap=True)
             yield Label("nothing selected", id="redact-status")
             yield OptionList(

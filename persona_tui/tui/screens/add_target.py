@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -30,11 +30,12 @@ class AddTargetScreen(ModalScreen[int | None]):
 
     DEFAULT_CSS = """
     AddTargetScreen { align: center middle; }
-    AddTargetScreen > Vertical {
+    AddTargetScreen > VerticalScroll {
         width: 80; max-width: 100%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 0 1;
     }
     AddTargetScreen #add-target-error { color: $error; height: auto; }
+    AddTargetScreen Label { width: 100%; }
     """
 
     def __init__(self, workspace: Workspace) -> None:
@@ -42,7 +43,9 @@ class AddTargetScreen(ModalScreen[int | None]):
         self.workspace = workspace
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        # A scroll container, because at 80x24 the fields are taller than the screen and
+        # Tab must scroll the endpoint id field into view.
+        with VerticalScroll():
             yield Static("[b]Add a model target[/b] (Enter or ctrl+s saves, Esc cancels)")
             yield Label("Name (what the Chat tab and the bot list)")
             yield Input(id="add-target-name")

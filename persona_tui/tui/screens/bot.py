@@ -17,6 +17,7 @@ from persona_tui.bot.paths import BotPaths
 from persona_tui.bot.settings import BotSettings, load_bot_settings, save_bot_settings
 from persona_tui.bot.status import BotStatus
 from persona_tui.bot.supervisor import current_status, start_detached, stop_worker
+from persona_tui.tui.leave_field import is_editing, leave_field_binding
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,9 @@ class BotTab(Widget):
     BotTab #bot-log { width: 1fr; border: round $panel; }
     BotTab #bot-status { border: round $panel; padding: 0 1; height: auto; }
     BotTab .bot-buttons { height: auto; }
-    BotTab .bot-buttons Button { margin-right: 1; }
-    BotTab Label { margin-top: 1; }
+    BotTab .bot-buttons Button { margin-right: 1; min-width: 0; }
+    BotTab Label { margin-top: 1; width: 100%; }
+    BotTab #bot-left:focus { background: $boost; }
     """
 
     BINDINGS = [
@@ -63,6 +65,7 @@ class BotTab(Widget):
         Binding("f5", "start_worker", "Start bot", id="bot-start"),
         Binding("f6", "stop_worker", "Stop bot", id="bot-stop"),
         Binding("f7", "toggle_kill_switch", "Kill switch", id="bot-kill-switch"),
+        leave_field_binding("bot"),
     ]
 
     def __init__(self, workspace: Workspace, *, id: str | None = None) -> None:
@@ -76,9 +79,9 @@ class BotTab(Widget):
         with VerticalScroll(id="bot-left"):
             yield Static(describe_status(current_status(self.paths)), id="bot-status")
             with Horizontal(classes="bot-buttons"):
-                yield Button("Start [F5]", id="bot-start-button", variant="success")
-                yield Button("Stop [F6]", id="bot-stop-button", variant="error")
-                yield Button("Kill switch [F7]", id="bot-kill-button", variant="warning")
+                yield Button("Start F5", id="bot-start-button", variant="success")
+                yield Button("Stop F6", id="bot-stop-button", variant="error")
+                yield Button("Kill switch F7", id="bot-kill-button", variant="warning")
             yield Static("", id="bot-message")
 
             yield Label("Allowed user ids (comma-separated; empty answers nobody)")
@@ -93,17 +96,22 @@ class BotTab(Widget):
             yield Label("System prompt")
             yield Input(settings.system_prompt, id="bot-system-prompt")
 
-            yield Label("Wait for silence (s) · delay min (s) · delay max (s) · pause between messages (s)")
-            with Horizontal(classes="bot-buttons"):
-                yield Input(f"{settings.debounce_seconds:g}", id="bot-debounce", type="number")
-                yield Input(f"{settings.delay_min_seconds:g}", id="bot-delay-min", type="number")
-                yield Input(f"{settings.delay_max_seconds:g}", id="bot-delay-max", type="number")
-                yield Input(f"{settings.pause_between_messages_seconds:g}", id="bot-pause", type="number")
-            yield Label("Replies per user per hour · model calls per day · max reply characters")
-            with Horizontal(classes="bot-buttons"):
-                yield Input(str(settings.replies_per_user_per_hour), id="bot-rate", type="integer")
-                yield Input(str(settings.model_calls_per_day), id="bot-daily-cap", type="integer")
-                yield Input(str(settings.max_reply_chars), id="bot-max-chars", type="integer")
+            # One field per line: at 80 or 130 columns a row of several inputs showed only
+            # the first, and Tab moved the cursor into inputs that were off screen.
+            yield Label("Wait for silence before replying (s)")
+            yield Input(f"{settings.debounce_seconds:g}", id="bot-debounce", type="number")
+            yield Label("Minimum delay before a reply (s)")
+            yield Input(f"{settings.delay_min_seconds:g}", id="bot-delay-min", type="number")
+            yield Label("Maximum delay before a reply (s)")
+            yield Input(f"{settings.delay_max_seconds:g}", id="bot-delay-max", type="number")
+            yield Label("Pause between the messages of a reply (s)")
+            yield Input(f"{settings.pause_between_messages_seconds:g}", id="bot-pause", type="number")
+            yield Label("Replies per user per hour")
+            yield Input(str(settings.replies_per_user_per_hour), id="bot-rate", type="integer")
+            yield Label("Model calls per day")
+            yield Input(str(settings.model_calls_per_day), id="bot-daily-cap", type="integer")
+            yield Label("Maximum reply length (characters)")
+            yield Input(str(settings.max_reply_chars), id="bot-max-chars", type="integer")
             yield Label("Reply when the model fails (empty sends nothing)")
             yield Input(settings.fallback_reply, id="bot-fallback")
             yield Button("Save settings [Ctrl+S]", id="bot-save-button")
@@ -115,6 +123,30 @@ class BotTab(Widget):
         if settings.model_target and settings.model_target not in names:
             names.append(settings.model_target)
         return [(name, name) for name in names]
+
+    def on_show(self) -> None:
+        self.refresh_model_targets()
+
+    def refresh_model_targets(self) -> None:
+        """Read the model targets again, because the Chat tab and the Serve screen add
+        targets while this tab is hidden. The chosen target is kept."""
+        select = self.query_one("#bot-model-target", Select)
+        chosen = select.value
+        options = self.model_target_options(load_bot_settings(self.workspace))
+        names = {name for _, name in options}
+        if isinstance(chosen, str) and chosen not in names:
+            options.append((chosen, chosen))
+        select.set_options(options)
+        if isinstance(chosen, str):
+            select.value = chosen
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return is_editing(self.app)
+        return True
+
+    def action_leave_field(self) -> None:
+        self.query_one("#bot-left", VerticalScroll).focus()
 
     def on_mount(self) -> None:
         # A worker started earlier, from this app or the CLI, shows up on the first refresh.

@@ -28,11 +28,19 @@ from persona_tui.training.client import together_connection
 from persona_tui.chat.prompted import build_prompted_system_prompt
 from persona_tui.chat.streaming import MessageAssembler
 from persona_tui.chat.targets import ModelTarget, list_targets
+from persona_tui.tui.leave_field import is_editing, leave_field_binding
 from persona_tui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 REPLY_PANES = ("tuned", "base")
+
+# The label and accepted range of each sampling field, the same bounds Sampling checks.
+SAMPLING_FIELDS = {
+    "temperature": ("temperature", "a number from 0 to 2"),
+    "top-p": ("top-p", "a number above 0 and at most 1"),
+    "max-tokens": ("max tokens", "a whole number of at least 1"),
+}
 
 # Seconds between re-reads of the workspace's target list.
 TARGETS_REFRESH_SECONDS = 30.0
@@ -88,13 +96,14 @@ class ChatTab(Vertical):
         Binding("ctrl+y", "copy_reply", "Copy reply", id="chat-copy"),
         Binding("ctrl+s", "serve", "Serve: endpoints and downloads", id="chat-serve"),
         Binding("ctrl+t", "add_target", "Add model target", id="chat-add-target"),
+        leave_field_binding("chat"),
     ]
 
     DEFAULT_CSS = """
     ChatTab #chat-bar { height: 3; }
     ChatTab #chat-bar Select { width: 1fr; }
     ChatTab #sampling { height: 3; }
-    ChatTab #sampling Input { width: 1fr; }
+    ChatTab #sampling Input { width: 1fr; border-title-align: left; }
     ChatTab #panes { height: 1fr; }
     ChatTab ChatPane { width: 1fr; border: round $primary; }
     ChatTab .bubble { margin: 0 0 1 0; }
@@ -117,9 +126,13 @@ class ChatTab(Vertical):
             yield Select(options, prompt="tuned target", id="tuned-target", allow_blank=True)
             yield Select(options, prompt="base model (prompted)", id="base-target", allow_blank=True)
         with Horizontal(id="sampling"):
-            yield Input("0.8", placeholder="temperature", id="temperature")
-            yield Input("0.9", placeholder="top-p", id="top-p")
-            yield Input("256", placeholder="max tokens", id="max-tokens")
+            # The label sits in each field's top border, so it stays visible once the field
+            # is filled and costs no extra line.
+            for field_id, value in (("temperature", "0.8"), ("top-p", "0.9"), ("max-tokens", "256")):
+                label, _ = SAMPLING_FIELDS[field_id]
+                field = Input(value, placeholder=label, id=field_id)
+                field.border_title = label
+                yield field
         with Horizontal(id="panes"):
             yield ChatPane(id="tuned-pane")
             yield ChatPane(id="base-pane")
@@ -138,6 +151,11 @@ class ChatTab(Vertical):
             self.open_chat(chats[0].id)
         self.app.screen_change_signal.subscribe(self, self.screen_changed)
         self.targets_timer = self.set_interval(TARGETS_REFRESH_SECONDS, self.refresh_targets, pause=True)
+
+    def focus_first(self) -> None:
+        """Start in the message box: typing a message is what the tab is for, and Esc
+        leaves it so the digit keys switch tabs again."""
+        self.query_one("#chat-input", Input).focus()
 
     def on_show(self) -> None:
         self.refresh_targets()
@@ -176,6 +194,18 @@ class ChatTab(Vertical):
             self.pick_default_targets()
         if pick is not None and pick in {target_id for _, target_id in options}:
             self.query_one("#tuned-target", Select).value = pick
+
+    # Keys -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return is_editing(self.app)
+        return True
+
+    def action_leave_field(self) -> None:
+        """Move focus to the tuned pane. Sending leaves focus in the message box, so the
+        next message can be typed at once, and Esc is the way out of it."""
+        self.query_one("#tuned-pane", ChatPane).focus()
 
     # Serving and targets -------------------------------------------------------------
 
@@ -255,15 +285,33 @@ class ChatTab(Vertical):
         return next((t for t in list_targets(self.workspace) if t.id == value), None)
 
     def sampling(self) -> Sampling | None:
+        """Return the sampling settings, or None after naming the invalid field and its range."""
+        values: dict[str, float] = {}
+        for field_id, kind in (("temperature", float), ("top-p", float), ("max-tokens", int)):
+            text = self.query_one(f"#{field_id}", Input).value.strip()
+            try:
+                values[field_id] = kind(text)
+            except ValueError:
+                self.notify_invalid_sampling(field_id, text)
+                return None
+
         try:
-            return Sampling(
-                float(self.query_one("#temperature", Input).value),
-                float(self.query_one("#top-p", Input).value),
-                int(self.query_one("#max-tokens", Input).value),
-            )
-        except ValueError as error:
-            self.notify(f"Sampling settings: {error}", severity="error")
+            return Sampling(values["temperature"], values["top-p"], int(values["max-tokens"]))
+        except ValueError:
+            # Sampling rejects one value at a time, so name the first field out of range.
+            checks = {
+                "temperature": 0 <= values["temperature"] <= 2,
+                "top-p": 0 < values["top-p"] <= 1,
+                "max-tokens": values["max-tokens"] >= 1,
+            }
+            field_id = next(name for name, valid in checks.items() if not valid)
+            self.notify_invalid_sampling(field_id, self.query_one(f"#{field_id}", Input).value.strip())
             return None
+
+    def notify_invalid_sampling(self, field_id: str, text: str) -> None:
+        label, accepted = SAMPLING_FIELDS[field_id]
+        self.notify(f"The {label} {text!r} is invalid: enter {accepted}.", title="Invalid sampling setting",
+                    severity="error", markup=False)
 
     @on(Input.Submitted, "#chat-input")
     def send(self, event: Input.Submitted) -> None:

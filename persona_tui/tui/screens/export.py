@@ -20,7 +20,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
+from persona_tui.display import plain_text
 from persona_tui.tui.cancel_flag import CancelFlag
+from persona_tui.tui.fetch_action import FetchThroughBot
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.path_suggester import PathSuggester
 from persona_tui.sources.catalog import list_authors, list_sources
@@ -37,23 +39,21 @@ PROGRESS_INTERVAL_SECONDS = 0.1
 def format_date(milliseconds: int | None) -> str:
     if milliseconds is None:
         return "-"
-    return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
+    # Workspaces imported before timestamps were range-checked can hold dates that
+    # datetime cannot represent; show the raw value instead of failing.
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, UTC).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        return f"{milliseconds} ms"
 
 
-def describe_dataset(result) -> str:
-    """Return the lines `persona-tui export-dataset` prints about a written dataset."""
-    lines = [f"Wrote {result.train_count:,} train samples to {result.train_path}"]
-    if result.validation_path is not None:
-        lines.append(f"Wrote {result.validation_count:,} validation samples to {result.validation_path}")
-    else:
-        lines.append("No sample is in the validation split, so no validation.jsonl was written.")
-    lines.append(f"Left out {result.rejected_count:,} rejected samples; estimated tokens: {result.token_estimate:,}")
-    for key, errors in result.invalid:
-        lines.append(f"Left out sample {key}: {'; '.join(errors)}. Fix it in the Inspect tab.")
-    return "\n".join(lines)
+
+class BuildStatistics(Static, can_focus=True):
+    """The build and dataset statistics. It takes focus so Tab reaches the end of the tab
+    and scrolls it into view, and PageUp/PageDown then scroll the whole tab."""
 
 
-class ExportTab(VerticalScroll, can_focus=False):
+class ExportTab(FetchThroughBot, VerticalScroll, can_focus=False):
     """Import, persona, settings, build and dataset, top to bottom."""
 
     DEFAULT_CSS = """
@@ -62,7 +62,8 @@ class ExportTab(VerticalScroll, can_focus=False):
         height: auto; border: round $panel-lighten-2; border-title-color: $accent; padding: 0 1;
     }
     ExportTab DataTable { height: auto; max-height: 12; }
-    ExportTab .hint { color: $text-muted; }
+    ExportTab .hint { color: $text-muted; width: 100%; }
+    ExportTab #build-stats:focus { background: $boost; }
     ExportTab #work-line { height: auto; }
     ExportTab #work-progress { display: none; }
     ExportTab.-working #work-progress { display: block; }
@@ -71,9 +72,10 @@ class ExportTab(VerticalScroll, can_focus=False):
     BINDINGS = [
         Binding("b", "build", "Build samples", id="export-build"),
         Binding("w", "write_dataset", "Write JSONL", id="export-write"),
-        Binding("escape", "cancel_work", "Cancel work / leave the path input", id="export-cancel"),
+        Binding("escape", "cancel_work", "Cancel work / leave the field", id="export-cancel"),
         Binding("ctrl+s", "save_settings", "Save settings", id="export-save-settings"),
         Binding("i", "focus_import", "Import a path", id="export-focus-import"),
+        Binding("f", "fetch", "Fetch through the bot", id="export-fetch"),
     ]
 
     class WorkProgress(Message):
@@ -120,7 +122,7 @@ class ExportTab(VerticalScroll, can_focus=False):
         with Vertical(classes="section", id="build-section"):
             yield Label("b builds the samples, w writes the train and validation JSONL, Esc cancels.",
                         classes="hint")
-            yield Static("", id="build-stats")
+            yield BuildStatistics("", id="build-stats")
 
     def compose_settings(self) -> ComposeResult:
         from persona_tui.pipeline.settings import load_settings, setting_fields
@@ -156,17 +158,19 @@ class ExportTab(VerticalScroll, can_focus=False):
             status = source.status if source.status == "ok" else f"{source.status}: {source.error}"
             if source.one_sided:
                 status += " (one-sided)"
-            sources.add_row(Text(Path(source.path).name), source.kind, f"{source.message_count:,}",
+            sources.add_row(plain_text(Path(source.path).name), source.kind, f"{source.message_count:,}",
                             f"{source.new_count:,}", Text(status))
 
         authors = self.query_one("#authors", DataTable)
         authors.clear()
-        persona_id = self.workspace.get_setting("persona_author_id")
+        from persona_tui.pipeline.settings import load_settings
+
+        persona_id = load_settings(self.workspace).persona_author_id
         for author in list_authors(self.workspace):
             name = author.display_name or author.name
             marker = "★ " if author.id == persona_id else ""
             bot = " (bot)" if author.is_bot else ""
-            authors.add_row(Text(f"{marker}{name}{bot}"), f"{author.message_count:,}", format_date(author.first_ms),
+            authors.add_row(plain_text(f"{marker}{name}{bot}"), f"{author.message_count:,}", format_date(author.first_ms),
                             format_date(author.last_ms), key=str(author.id))
 
     def refresh_statistics(self) -> None:
@@ -301,9 +305,6 @@ class ExportTab(VerticalScroll, can_focus=False):
         author_id = int(event.row_key.value)
         author = next(author for author in list_authors(self.workspace) if author.id == author_id)
         name = author.display_name or author.name
-        with self.workspace.transaction():
-            self.workspace.set_setting("persona_author_id", author_id)
-            self.workspace.set_setting("persona_name", name)
         self.store_persona_in_settings(author_id)
         log.info("persona set to author %d", author_id)
 
@@ -340,7 +341,9 @@ class ExportTab(VerticalScroll, can_focus=False):
     # Build and dataset -------------------------------------------------------------------
 
     def action_build(self) -> None:
-        if self.workspace.get_setting("persona_author_id") is None:
+        from persona_tui.pipeline.settings import load_settings
+
+        if load_settings(self.workspace).persona_author_id is None:
             self.app.report_error("Build failed", "No persona chosen. Select an author in the list and press Enter.")
             return
         if not self.action_save_settings():
@@ -375,7 +378,7 @@ class ExportTab(VerticalScroll, can_focus=False):
     @work(thread=True, exclusive=True, group="export-work")
     def run_write_dataset(self) -> None:
         log.info("dataset export started")
-        from persona_tui.pipeline.dataset import DatasetError, export_dataset
+        from persona_tui.pipeline.dataset import DatasetError, describe_dataset, export_dataset
 
         try:
             result = export_dataset(self.workspace)

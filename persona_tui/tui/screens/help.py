@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 from rich.table import Table
+
+# Function keys are shown as keyboards label them: F1, not f1.
+FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
 
 def collect_bindings(app: App) -> list[tuple[str, str, str]]:
@@ -18,13 +24,17 @@ def collect_bindings(app: App) -> list[tuple[str, str, str]]:
     for active in app.screen.active_bindings.values():
         if not active.binding.description:
             continue
-        display = app.get_key_display(active.binding)
+        # A binding's key_display applies to every key it lists, so "question_mark,f1"
+        # with key_display "?" would show as "? ?". Each key is shown by its own name.
+        display = app.get_key_display(replace(active.binding, key_display=None))
+        if FUNCTION_KEY.fullmatch(display):
+            display = display.upper()
         row_id = (active.binding.action, id(active.node))
-        if row_id in rows:
+        if row_id not in rows:
+            rows[row_id] = [[], active.binding.description, type(active.node).__name__]
+        if display not in rows[row_id][0]:
             rows[row_id][0].append(display)
-        else:
-            rows[row_id] = [[display], active.binding.description, type(active.node).__name__]
-    return [(" ".join(keys), description, pane) for keys, description, pane in rows.values()]
+    return [(" / ".join(keys), description, pane) for keys, description, pane in rows.values()]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from persona_tui.pipeline import review
 from persona_tui.pipeline.sample_store import load_sample, review_counts, set_status
+from persona_tui.pipeline.settings import persona_name
 from persona_tui.tui.messages import PersonaChanged, SamplesRebuilt
 from persona_tui.tui.widgets.sample_detail import DetailState, SampleDetail
 from persona_tui.tui.widgets.sample_list import SampleList
@@ -162,7 +163,7 @@ class InspectTab(Vertical):
         turns = edited if edited is not None else sample.turns
         self.detail_state = DetailState(
             sample=sample, status=status, turns=turns, edited=edited is not None,
-            persona_name=self.workspace.get_setting("persona_name") or "persona",
+            persona_name=persona_name(self.workspace) or "persona",
             selected_turn=min(selected_turn, max(0, len(turns) - 1)),
             selected_redaction=selected_redaction,
             show_originals=self.show_originals, search=self.search_text,

@@ -115,6 +115,7 @@ class ServeScreen(Screen[int | None]):
     ServeScreen #serve-main { width: 1fr; padding: 0 1; }
     ServeScreen #serve-endpoint { height: auto; margin: 1 0; border: round $primary; padding: 0 1; }
     ServeScreen #serve-job-info { height: auto; }
+    ServeScreen Label { width: 100%; }
     """
 
     def __init__(self, workspace: Workspace) -> None:
@@ -136,7 +137,7 @@ class ServeScreen(Screen[int | None]):
                 yield OptionList(id="serve-jobs")
             with VerticalScroll(id="serve-main"):
                 yield Static("", id="serve-job-info", markup=False)
-                yield Label("Hardware (price per hour while the endpoint is up)")
+                yield Label("Hardware (price per hour while the endpoint is up)", id="serve-hardware-label")
                 yield Select([], prompt="choose a job first", id="serve-hardware")
                 yield Label("Auto-stop")
                 yield Select(AUTO_STOP_CHOICES, value=DEFAULT_INACTIVE_TIMEOUT_MINUTES, allow_blank=False,

@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from persona_tui.training import job_store
+from persona_tui.tui.leave_field import is_editing, leave_field_binding
 from persona_tui.training.client import is_sandbox
 from persona_tui.workspace import Workspace
 
@@ -68,6 +69,7 @@ class TrainTab(Vertical):
         Binding("ctrl+g", "toggle_log_scale", "Log scale", id="train-log-scale"),
         Binding("ctrl+b", "toggle_braille", "Braille/plain", id="train-braille"),
         Binding("ctrl+k", "keys", "Keys", id="train-keys"),
+        leave_field_binding("train"),
     ]
 
     DEFAULT_CSS = """
@@ -75,6 +77,8 @@ class TrainTab(Vertical):
     TrainTab #train-settings { width: 44; padding: 0 1; }
     TrainTab #train-settings Input, TrainTab #train-settings Select { margin-bottom: 0; }
     TrainTab #train-main { width: 1fr; }
+    TrainTab #train-main:focus { background: $boost; }
+    TrainTab #train-monitor { height: auto; }
     TrainTab #train-jobs { height: 8; }
     TrainTab #train-status { height: auto; max-height: 12; }
     """
@@ -112,7 +116,10 @@ class TrainTab(Vertical):
                 yield Checkbox("Early stopping", id="train-early-stopping")
                 yield Label("Suffix of the output name")
                 yield Input("", id="train-suffix")
-            with Vertical(id="train-main"):
+            # A scroll container that takes focus, because at 80x24 the log, the loss chart
+            # and the jobs list are taller than the screen: PageDown and End scroll it, and
+            # Tab moves on into the jobs list, which scrolls into view when focused.
+            with VerticalScroll(id="train-main"):
                 yield Static("", id="train-status", markup=False)
                 yield Static("Select a job below, or launch one.", id="train-monitor")
                 yield OptionList(id="train-jobs")
@@ -124,6 +131,16 @@ class TrainTab(Vertical):
         if active:
             self.show_job(active[0].job_id)
             self.set_status(f"Resumed monitoring {active[0].job_id}.")
+
+    # Keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return is_editing(self.app)
+        return True
+
+    def action_leave_field(self) -> None:
+        self.query_one("#train-main", VerticalScroll).focus()
 
     # Visibility: poll only while the tab is shown ----------------------------------------
 

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from persona_tui.display import printable
 from persona_tui.pipeline.review import rows_at_positions
 from persona_tui.pipeline.sample_store import SampleRow
 from persona_tui.workspace import Workspace
@@ -32,10 +33,15 @@ STATUS_GLYPHS = {"unreviewed": "·", "accepted": "✓", "rejected": "✗"}
 
 def format_row(row: SampleRow) -> str:
     """Return the text of one row: status, start date (UTC), turns, redactions, first words."""
-    started = datetime.fromtimestamp(row.started_ms / 1000, UTC).strftime("%y-%m-%d")
+    # A workspace imported before timestamps were range-checked can hold dates that
+    # datetime cannot represent; show the raw value instead of failing.
+    try:
+        started = datetime.fromtimestamp(row.started_ms / 1000, UTC).strftime("%y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        started = f"{row.started_ms}ms"
     edited = "*" if row.edited else " "
     redactions = f"R{row.redaction_count}" if row.redaction_count else "  "
-    return f"{STATUS_GLYPHS[row.status]}{edited}{started} {row.turn_count:>2}t {redactions:<3}{row.preview}"
+    return f"{STATUS_GLYPHS[row.status]}{edited}{started} {row.turn_count:>2}t {redactions:<3}{printable(row.preview)}"
 
 
 class SampleList(ScrollView, can_focus=True, inherit_bindings=False):

@@ -49,7 +49,8 @@ class SettingsForm(Vertical):
 
     DEFAULT_CSS = """
     SettingsForm { height: auto; }
-    SettingsForm .setting-label { color: $text-muted; margin-top: 1; }
+    SettingsForm .setting-label { color: $text-muted; margin-top: 1; width: 100%; }
+    SettingsForm Checkbox { width: 100%; }
     SettingsForm Input { width: 100%; }
     """
 

@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from persona_tui.display import printable
 from persona_tui.pipeline.sample import Turn
 
 
@@ -45,13 +46,13 @@ def render_turn(
     body = Text()
     cursor = 0
     for index, redaction in enumerate(turn.redactions):
-        body.append(turn.content[cursor:redaction.redacted_start])
+        body.append(printable(turn.content[cursor:redaction.redacted_start]))
         style = styles.selected_redaction if index == selected_redaction else styles.redaction
-        body.append(turn.content[redaction.redacted_start:redaction.redacted_end], style)
+        body.append(printable(turn.content[redaction.redacted_start:redaction.redacted_end]), style)
         if show_originals:
-            body.append(f"={turn.original[redaction.start:redaction.end]}", styles.original)
+            body.append(f"={printable(turn.original[redaction.start:redaction.end])}", styles.original)
         cursor = redaction.redacted_end
-    body.append(turn.content[cursor:])
+    body.append(printable(turn.content[cursor:]))
     highlight_matches(body, search, styles.match)
 
     text.append_text(body)
