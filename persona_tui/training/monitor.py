@@ -30,6 +30,7 @@ class PollResult:
     status: str
     new_metrics: int = 0
     new_events: int = 0
+    job_changed: bool = False           # the job's status or detail differs from the stored one
     terminal: bool = False
     note: str | None = None             # what went wrong in this poll, for the user
     retry_in: float | None = None       # seconds until the next try after a failure
@@ -37,7 +38,7 @@ class PollResult:
     @property
     def changed(self) -> bool:
         """True when the poll stored anything new, so views need a redraw."""
-        return self.new_metrics > 0 or self.new_events > 0 or self.note is not None
+        return self.new_metrics > 0 or self.new_events > 0 or self.job_changed or self.note is not None
 
 
 def metric_points(rows: list[dict]) -> list[MetricPoint]:
@@ -114,13 +115,18 @@ class JobMonitor:
             checkpoints = self.client.fine_tuning.list_checkpoints(self.job_id).data
             detail["checkpoints"] = [checkpoint.model_dump(mode="json", exclude_none=True, warnings=False) for checkpoint in checkpoints]
 
+        # The job can move on between the retrieve above and the metrics request, so a poll
+        # may store metrics ahead of the job's progress. The next poll then brings only newer
+        # progress, which still needs a redraw.
+        stored = job_store.job_by_id(self.workspace, self.job_id)
+        job_changed = stored is None or stored.status != status or stored.detail != detail
         output_name = detail.get("model_output_name") or detail.get("x_model_output_name")
         job_store.update_job(self.workspace, self.job_id, status, detail, output_name)
         new_metrics = job_store.store_metrics(self.workspace, self.job_id, metric_points(list(metrics.metrics or [])))
         new_events = job_store.store_events(self.workspace, self.job_id, event_records(events))
         if terminal:
             log.info("job %s reached %s", self.job_id, status)
-        return PollResult(self.job_id, status, new_metrics, new_events, terminal)
+        return PollResult(self.job_id, status, new_metrics, new_events, job_changed, terminal)
 
     def run(self, *, interval: float = POLL_SECONDS, stop: threading.Event | None = None,
             on_update: Callable[[PollResult], None] | None = None) -> PollResult:

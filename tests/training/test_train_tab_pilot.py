@@ -59,7 +59,9 @@ async def test_launch_from_tab_and_curve_grows(sandbox_workspace, sandbox, datas
         tab.query_one("#train-suffix", Input).value = "alice"
 
         await pilot.press("ctrl+l")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        # The dialog is pushed from the launch worker; its question exists once it is composed.
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-question"))
+        await pilot.pause()
         question = shown_text(app.screen.query_one("#confirm-question", Static))
         assert "SIMULATED" in question
         assert "estimated price" in question

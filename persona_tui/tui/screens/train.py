@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -189,6 +190,7 @@ class TrainTab(Vertical):
     def show_catalog(self, message: CatalogLoaded) -> None:
         select = self.query_one("#train-model", Select)
         if message.error:
+            select.prompt = "no catalogue (see the status)"
             self.set_status(message.error)
             return
         self.catalog = {entry.model: entry for entry in message.entries}
@@ -280,9 +282,13 @@ class TrainTab(Vertical):
             self.run_launch(*checked)
 
     def ask(self, question: str) -> bool:
-        """Ask the user a yes/no question from a worker thread and block until they reply."""
+        """Ask the user a yes/no question from a worker thread and block until they reply.
+
+        Return False without a reply when the worker is cancelled, as it is when the app
+        exits with the question open, so the thread ends and the process can exit."""
         from persona_tui.tui.screens.confirm import ConfirmScreen
 
+        worker = get_current_worker()
         answered = threading.Event()
         answer: list[bool] = []
 
@@ -291,7 +297,10 @@ class TrainTab(Vertical):
             answered.set()
 
         self.app.call_from_thread(self.app.push_screen, ConfirmScreen(question), on_answer)
-        answered.wait()
+        while not answered.wait(0.1):
+            if worker.is_cancelled:
+                log.info("worker %s cancelled while a question was open; taking it as no", worker.name)
+                return False
         return answer[0]
 
     @work(thread=True, exclusive=True, group="train-launch")
