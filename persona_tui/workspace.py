@@ -1,7 +1,7 @@
 """The workspace: one directory per persona with a SQLite database and the files it writes.
 
 The database runs in WAL mode so the TUI, the CLI and the bot worker can read while one of
-them writes. Every schema change is a numbered migration; `Workspace.open` applies the
+them writes. Every schema change is a numbered migration. `Workspace.open` applies the
 missing ones inside a transaction, so an old workspace is upgraded in place and a failed
 upgrade leaves it as it was.
 """

@@ -343,11 +343,11 @@ def download_weights(
                         progress(done, total)
     except together.APIStatusError as error:
         if error.status_code == 416 and offset:
-            # The part file already holds every byte.
+            # The part file already contains every byte, so the download is complete.
             partial.replace(final)
             return final
         raise ServingError(
-            f"Together refused the {checkpoint} download of {job_id} (HTTP {error.status_code}). "
+            f"Together rejected the {checkpoint} download of {job_id} (HTTP {error.status_code}). "
             "Check that the job is completed and try again."
         ) from error
     except (together.APIConnectionError, httpx.TransportError, OSError) as error:
